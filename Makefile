@@ -1,0 +1,48 @@
+# Seller Desk. `make run` starts the demo; `make test` runs lint, types and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint typecheck bench messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The demo on the embedded default: SQLite under var/, one task worker, emails to var/mail/.
+run: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py demo_load
+	HOST=$(HOST) PORT=$(PORT) scripts/run-demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy config sellerdesk tests
+
+test: lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest
+
+# The same suite against PostgreSQL (DATABASE_URL defaults to the local server).
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

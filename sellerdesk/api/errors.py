@@ -1,0 +1,37 @@
+"""One mapping from domain errors to JSON, in the SP-API error shape."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from sellerdesk.core.errors import ApplicationError
+
+
+def error_body(code: str, message: str, details: str = "") -> dict[str, list[dict[str, str]]]:
+    return {"errors": [{"code": code, "message": message, "details": details}]}
+
+
+def register_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApplicationError)
+    def application_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+        return api.create_response(
+            request, error_body(error.code, error.message), status=error.http_status
+        )
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        details = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg', '')}"
+            for item in error.errors
+        )
+        return api.create_response(
+            request, error_body("InvalidInput", "The request is not valid.", details), status=400
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("Unauthorized", "Access to requested resource is denied."),
+            status=401,
+        )

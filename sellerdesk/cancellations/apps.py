@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CancellationsConfig(AppConfig):
+    name = "sellerdesk.cancellations"
+    label = "cancellations"

@@ -1,0 +1,204 @@
+"""Demo data: a seller with Swedish buyers, listings, and orders across every status.
+
+Everything goes through the services, so the demo's events, ledger and emails are real."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sellerdesk.accounts.models import Seller, User
+from sellerdesk.cancellations.reasons import CancelReason
+from sellerdesk.cancellations.services import order_cancel
+from sellerdesk.catalog.services import listing_create
+from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.orders.services import OrderLine, order_confirm_shipment, order_create
+
+DEMO_MERCHANT = "A3DEMOSELLER01"
+OTHER_MERCHANT = "A3OTHERSELLER1"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-seller-2026"  # noqa: S105 - published demo login
+OPERATOR_USERNAME = "operator"
+OPERATOR_PASSWORD = "demo-operator-2026"  # noqa: S105 - published demo login
+
+FIRST_NAMES = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Anders",
+    "Eva",
+    "Johan",
+    "Sara",
+    "Per",
+    "Emma",
+    "Nils",
+    "Ingrid",
+    "Oskar",
+    "Elin",
+    "Gustav",
+    "Astrid",
+    "Linnea",
+    "Björn",
+    "Åsa",
+    "Märta",
+    "Sven",
+    "Frida",
+    "Magnus",
+    "Ebba",
+    "Olle",
+    "Saga",
+    "Hugo",
+    "Tove",
+    "Axel",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Lindberg",
+    "Lindström",
+    "Åberg",
+    "Öberg",
+    "Holm",
+    "Bergström",
+    "Sjöberg",
+    "Ekström",
+]
+CITIES = [
+    "Stockholm",
+    "Göteborg",
+    "Malmö",
+    "Uppsala",
+    "Västerås",
+    "Örebro",
+    "Linköping",
+    "Umeå",
+    "Luleå",
+    "Jönköping",
+    "Lund",
+    "Visby",
+]
+PRODUCTS = [
+    "Kaffekopp i stengods",
+    "Linneservett, 4-pack",
+    "Ullfilt, grå",
+    "Skärbräda i ek",
+    "Doftljus lingon",
+    "Termos 0,75 l",
+    "Bordslampa mässing",
+    "Kökshandduk randig",
+    "Vas i munblåst glas",
+    "Fårskinn, naturvit",
+    "Tekanna gjutjärn",
+    "Brödkorg björk",
+    "Kuddfodral sammet",
+    "Ljuslykta zink",
+    "Smörkniv ask",
+    "Pläd merinoull",
+    "Karaff 1 l",
+    "Saltkar marmor",
+    "Grytlapp, 2-pack",
+    "Förvaringskorg sjögräs",
+]
+
+
+def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Seller:
+    rng = random.Random(seed)
+    with transaction.atomic():
+        seller = Seller.objects.create(merchant_token=DEMO_MERCHANT, name="Nordisk Hem AB")
+        User.objects.create_user(
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            seller=seller,
+            language="sv",
+            email="demo@nordiskhem.example",
+        )
+        User.objects.create_superuser(
+            username=OPERATOR_USERNAME, password=OPERATOR_PASSWORD, email="ops@marketplace.example"
+        )
+        other = Seller.objects.create(merchant_token=OTHER_MERCHANT, name="Fjällbutiken")
+        User.objects.create_user(username="fjall", password=DEMO_PASSWORD, seller=other)
+        skus = []
+        for index in range(listings):
+            product = PRODUCTS[index % len(PRODUCTS)]
+            variant = index // len(PRODUCTS) + 1
+            sku = f"NH-{index + 1:04d}"
+            listing_create(
+                seller_id=seller.pk,
+                sku=sku,
+                title=f"{product}{'' if variant == 1 else f' v{variant}'}",
+                price=Decimal(rng.randrange(99, 1499)) + Decimal("0.00"),
+                quantity=400,
+            )
+            skus.append(sku)
+        listing_create(
+            seller_id=other.pk, sku="FJ-0001", title="Stormkök", price=Decimal("899"), quantity=50
+        )
+    now = timezone.now()
+    created: list[Order] = []
+    for _ in range(orders):
+        age = datetime.timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
+        lines = [
+            OrderLine(sku=sku, quantity=rng.choice([1, 1, 1, 2, 3]))
+            for sku in rng.sample(skus, rng.choice([1, 1, 1, 2, 2, 3]))
+        ]
+        created.append(
+            order_create(
+                seller=seller,
+                buyer_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                buyer_email=f"buyer{len(created) + 1}@example.se",
+                buyer_language="en" if rng.random() < 0.1 else "sv",
+                ship_city=rng.choice(CITIES),
+                lines=lines,
+                purchase_date=now - age,
+                payment_authorized=age > datetime.timedelta(hours=2) or rng.random() < 0.5,
+            )
+        )
+    _move_through_statuses(created=created, seller=seller, now=now, rng=rng)
+    return seller
+
+
+def _move_through_statuses(
+    *, created: list[Order], seller: Seller, now: datetime.datetime, rng: random.Random
+) -> None:
+    """Older orders have mostly shipped; a few were cancelled; recent ones wait to ship."""
+    reasons = [r for r in CancelReason.values if r != CancelReason.NO_INVENTORY]
+    for order in created:
+        if order.status != "Unshipped":
+            continue
+        age_days = (now - order.purchase_date).days
+        roll = rng.random()
+        if roll < 0.05:
+            order_cancel(
+                seller=seller,
+                amazon_order_id=order.amazon_order_id,
+                actor=None,
+                reason=rng.choice(reasons),
+                memo="",
+                source=OrderEvent.Source.SYSTEM,
+            )
+        elif age_days >= 2 and roll < 0.92:
+            items = list(order.items.all())
+            partial = len(items) > 1 and roll < 0.12
+            order_confirm_shipment(
+                seller=seller,
+                amazon_order_id=order.amazon_order_id,
+                actor=None,
+                carrier="PostNord",
+                tracking_number=f"UA{rng.randrange(10**8, 10**9)}SE",
+                quantities={items[0].order_item_id: items[0].quantity_ordered} if partial else None,
+                source=OrderEvent.Source.SYSTEM,
+            )

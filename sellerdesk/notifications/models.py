@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """The transactional outbox: written in the transaction of the change it reports, rendered
+    then, and delivered after commit by a task. What is stored is exactly what the buyer gets."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Delivery failed")
+
+    class Kind(models.TextChoices):
+        ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="emails")
+    event = models.OneToOneField(
+        "orders.OrderEvent", on_delete=models.PROTECT, related_name="email"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    language = models.CharField(max_length=2)
+    to_address = models.EmailField(max_length=254)
+    from_address = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    message_id = models.CharField(max_length=255, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,169 @@
+"""The buyer email outbox: queue in the change's transaction, deliver after commit, retry with
+backoff, and never lose a row."""
+
+import datetime
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from sellerdesk.cancellations.reasons import buyer_explanation
+from sellerdesk.core.tasks import enqueue_on_commit
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.orders.services import order_event_record
+
+logger = logging.getLogger(__name__)
+
+# A worker that claimed an email and died releases it when the lease runs out.
+SEND_LEASE = datetime.timedelta(minutes=2)
+
+
+def outbound_email_queue_cancellation(*, order: Order, event: OrderEvent) -> OutboundEmail:
+    """Render the cancellation email in the buyer's language and queue it. Call inside the
+    cancellation's transaction: the row commits with it, and the send task runs after commit."""
+    with translation.override(order.buyer_language):
+        context = {
+            "order": order,
+            "items": event.data["items"],
+            "explanation": buyer_explanation(event.reason),
+        }
+        subject = render_to_string(
+            "notifications/email/order_cancelled_subject.txt", context
+        ).strip()
+        body_text = render_to_string("notifications/email/order_cancelled.txt", context)
+        body_html = render_to_string("notifications/email/order_cancelled.html", context)
+    email = OutboundEmail.objects.create(
+        order=order,
+        event=event,
+        kind=OutboundEmail.Kind.ORDER_CANCELLED,
+        language=order.buyer_language,
+        to_address=order.buyer_email,
+        from_address=settings.DEFAULT_FROM_EMAIL,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+        next_attempt_at=timezone.now(),
+    )
+    from sellerdesk.notifications.tasks import deliver_outbound_email
+
+    enqueue_on_commit(deliver_outbound_email, email.pk)
+    return email
+
+
+def outbound_email_deliver(*, email_id: int) -> str:
+    """Send one queued email. Safe to run twice and concurrently: a lease lets only one worker
+    send; success is recorded with an event on the order; failure schedules a retry."""
+    email = _claim(email_id=email_id)
+    if email is None:
+        return "skipped"
+    try:
+        _send(email)
+    except Exception as error:
+        logger.warning("Email %s to order %s failed: %s", email.pk, email.order_id, error)
+        retry_at = _record_failure(email=email, error=error)
+        if retry_at is not None:
+            from sellerdesk.notifications.tasks import deliver_outbound_email
+
+            deliver_outbound_email.using(run_after=retry_at).enqueue(email.pk)
+        return "failed"
+    _record_success(email=email)
+    return "sent"
+
+
+def outbound_emails_requeue(*, include_failed: bool = False) -> int:
+    """Queue a delivery task for every email that is due: pending ones whose task was lost with
+    a dead worker, sends whose lease ran out, and (when asked) those that used all attempts."""
+    from sellerdesk.notifications.tasks import deliver_outbound_email
+
+    now = timezone.now()
+    statuses = [OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING]
+    if include_failed:
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).update(
+            status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=now
+        )
+    due = OutboundEmail.objects.filter(status__in=statuses, next_attempt_at__lte=now).exclude(
+        lease_expires_at__gt=now
+    )
+    count = 0
+    for email_id in due.values_list("pk", flat=True).iterator():
+        deliver_outbound_email.enqueue(email_id)
+        count += 1
+    return count
+
+
+def _claim(*, email_id: int) -> OutboundEmail | None:
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status in {
+            OutboundEmail.Status.SENT,
+            OutboundEmail.Status.FAILED,
+        }:
+            return None
+        if email.next_attempt_at > now:
+            return None  # an earlier task; the retry task is queued for later
+        if (
+            email.status == OutboundEmail.Status.SENDING
+            and email.lease_expires_at
+            and (email.lease_expires_at > now)
+        ):
+            return None  # another worker is sending it right now
+        email.status = OutboundEmail.Status.SENDING
+        email.attempts += 1
+        email.lease_expires_at = now + SEND_LEASE
+        email.save(update_fields=["status", "attempts", "lease_expires_at"])
+    return email
+
+
+def _send(email: OutboundEmail) -> None:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_address,
+        to=[email.to_address],
+        headers={"Message-ID": email.message_id, "Content-Language": email.language},
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    message.send()
+
+
+def _record_success(*, email: OutboundEmail) -> None:
+    with transaction.atomic():
+        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+        if locked.status == OutboundEmail.Status.SENT:
+            return
+        locked.status = OutboundEmail.Status.SENT
+        locked.sent_at = timezone.now()
+        locked.lease_expires_at = None
+        locked.last_error = ""
+        locked.save(update_fields=["status", "sent_at", "lease_expires_at", "last_error"])
+        order_event_record(
+            order=locked.order,
+            kind=OrderEvent.Kind.EMAIL_SENT,
+            source=OrderEvent.Source.SYSTEM,
+            data={"email_id": locked.pk, "to": locked.to_address, "subject": locked.subject},
+        )
+
+
+def _record_failure(*, email: OutboundEmail, error: Exception) -> datetime.datetime | None:
+    """Back off exponentially; after the last attempt the email waits for an operator."""
+    with transaction.atomic():
+        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+        locked.last_error = f"{type(error).__name__}: {error}"[:2000]
+        locked.lease_expires_at = None
+        if locked.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            locked.status = OutboundEmail.Status.FAILED
+            retry_at = None
+        else:
+            locked.status = OutboundEmail.Status.PENDING
+            delay = settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (locked.attempts - 1)
+            retry_at = timezone.now() + datetime.timedelta(seconds=min(delay, 6 * 3600))
+            locked.next_attempt_at = retry_at
+        locked.save(update_fields=["last_error", "lease_expires_at", "status", "next_attempt_at"])
+    return retry_at

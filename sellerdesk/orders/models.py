@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sellerdesk.core.ids import CURRENCY_SE, MARKETPLACE_SE
+from sellerdesk.core.money import money_field
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "Pending", _("Pending")
+    UNSHIPPED = "Unshipped", _("Unshipped")
+    PARTIALLY_SHIPPED = "PartiallyShipped", _("Partially shipped")
+    SHIPPED = "Shipped", _("Shipped")
+    CANCELED = "Canceled", _("Canceled")
+
+
+class Order(models.Model):
+    """A seller-fulfilled order. `status` is derived from the items' quantities (see status.py)
+    and stored so that the order list can filter and sort on an index."""
+
+    amazon_order_id = models.CharField(_("order ID"), max_length=19, unique=True)
+    seller = models.ForeignKey("accounts.Seller", on_delete=models.PROTECT, related_name="orders")
+    marketplace_id = models.CharField(max_length=14, default=MARKETPLACE_SE)
+    currency = models.CharField(max_length=3, default=CURRENCY_SE)
+    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices)
+    payment_authorized = models.BooleanField(default=True)
+    purchase_date = models.DateTimeField(_("purchase date"))
+    latest_ship_date = models.DateTimeField(_("ship by"))
+    last_update_date = models.DateTimeField(auto_now=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_email = models.EmailField(max_length=254)
+    buyer_language = models.CharField(max_length=2, default="sv")
+    ship_city = models.CharField(max_length=100, blank=True)
+    order_total = money_field(_("order total"))
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["seller", "-purchase_date", "-id"], name="order_seller_recent"),
+            models.Index(
+                fields=["seller", "status", "-purchase_date", "-id"], name="order_seller_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.amazon_order_id
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    order_item_id = models.CharField(max_length=14, unique=True)
+    listing = models.ForeignKey("catalog.Listing", on_delete=models.PROTECT, related_name="+")
+    seller_sku = models.CharField("SKU", max_length=40)
+    title = models.CharField(max_length=500)
+    quantity_ordered = models.PositiveIntegerField()
+    quantity_shipped = models.PositiveIntegerField(default=0)
+    quantity_cancelled = models.PositiveIntegerField(default=0)
+    item_price = money_field()  # total for the quantity ordered
+    shipping_price = money_field(default=0)
+    item_tax = money_field(default=0)
+    shipping_tax = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity_ordered__gte=models.F("quantity_shipped")
+                    + models.F("quantity_cancelled")
+                ),
+                name="item_shipped_and_cancelled_within_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_ordered__gt=0), name="item_ordered_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["seller_sku"], name="item_sku")]
+
+    def __str__(self) -> str:
+        return self.order_item_id
+
+    @property
+    def quantity_unshipped(self) -> int:
+        return self.quantity_ordered - self.quantity_shipped - self.quantity_cancelled
+
+
+class OrderEvent(models.Model):
+    """Append-only timeline of an order: every change, and every email to the buyer."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Order placed")
+        SHIPMENT_CONFIRMED = "shipment_confirmed", _("Shipment confirmed")
+        CHARGED = "charged", _("Buyer charged")
+        CANCELLED = "cancelled", _("Order cancelled")
+        EMAIL_SENT = "email_sent", _("Email sent to buyer")
+        EMAIL_FAILED = "email_failed", _("Email delivery failed")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Seller Desk")
+        BULK = "bulk", _("Bulk selection")
+        FILE = "file", _("Order cancellation file")
+        FEED = "feed", _("Feed")
+        API = "api", _("API")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        SYSTEM = "system", _("System")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    memo = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["order", "created_at"], name="event_order_time")]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,126 @@
+"""Reads on orders, always for the acting seller."""
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from sellerdesk.accounts.models import Seller
+from sellerdesk.core.errors import NotFound
+from sellerdesk.core.ids import ORDER_ID_RE
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str = ""
+    query: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    newest_first: bool = True
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[Order]
+    next_cursor: str | None
+
+
+def order_get(*, seller: Seller, amazon_order_id: str) -> Order:
+    order = (
+        Order.objects.filter(seller=seller, amazon_order_id=amazon_order_id)
+        .prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("pk")))
+        .first()
+    )
+    if order is None:
+        raise NotFound(f"Order {amazon_order_id} was not found.", code="order_not_found")
+    return order
+
+
+def order_timeline(*, order: Order) -> list[OrderEvent]:
+    return list(order.events.select_related("actor", "email").order_by("created_at", "pk"))
+
+
+def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -> OutboundEmail:
+    email = (
+        OutboundEmail.objects.filter(
+            pk=email_id, order__seller=seller, order__amazon_order_id=amazon_order_id
+        )
+        .select_related("order")
+        .first()
+    )
+    if email is None:
+        raise NotFound("Email not found.", code="email_not_found")
+    return email
+
+
+def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = None) -> OrderPage:
+    """One page of the seller's orders, by purchase date, with keyset pagination: a page deep
+    in the list costs the same as the first."""
+    orders = _filtered(seller=seller, filters=filters)
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        date, pk = position
+        if filters.newest_first:
+            orders = orders.filter(Q(purchase_date__lt=date) | Q(purchase_date=date, pk__lt=pk))
+        else:
+            orders = orders.filter(Q(purchase_date__gt=date) | Q(purchase_date=date, pk__gt=pk))
+    ordering = ["-purchase_date", "-pk"] if filters.newest_first else ["purchase_date", "pk"]
+    rows = list(
+        orders.order_by(*ordering).prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("pk"))
+        )[: PAGE_SIZE + 1]
+    )
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        next_cursor = encode_cursor(rows[-1].purchase_date, rows[-1].pk)
+    return OrderPage(orders=rows, next_cursor=next_cursor)
+
+
+def _filtered(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
+    orders = Order.objects.filter(seller=seller)
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.date_from:
+        orders = orders.filter(purchase_date__gte=_start_of_day(filters.date_from))
+    if filters.date_to:
+        next_day = filters.date_to + datetime.timedelta(days=1)
+        orders = orders.filter(purchase_date__lt=_start_of_day(next_day))
+    query = filters.query.strip()
+    if query:
+        if ORDER_ID_RE.match(query):
+            orders = orders.filter(amazon_order_id=query)
+        else:
+            sku_match = OrderItem.objects.filter(order=OuterRef("pk"), seller_sku=query)
+            orders = orders.filter(Q(Exists(sku_match)) | Q(buyer_name__icontains=query))
+    return orders
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def encode_cursor(date: datetime.datetime, pk: int) -> str:
+    raw = json.dumps([date.isoformat(), pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """A cursor that does not decode starts from the top rather than failing."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        date_text, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        date = datetime.datetime.fromisoformat(date_text)
+        if not isinstance(pk, int) or date.tzinfo is None:
+            return None
+        return date, pk
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None

@@ -1,0 +1,232 @@
+"""Writes on orders: creation from checkout, shipment confirmation, and the event helper that
+every change of an order goes through."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sellerdesk.accounts.models import Seller, User
+from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
+from sellerdesk.catalog.services import listing_change_quantity, listings_lock
+from sellerdesk.core.errors import InvalidInput, InvalidTransition, NotFound
+from sellerdesk.core.ids import is_order_id, new_order_id, new_order_item_id
+from sellerdesk.core.money import money
+from sellerdesk.orders.locks import order_lock
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
+from sellerdesk.orders.status import can_ship, derive_status
+from sellerdesk.refunds.models import Charge
+from sellerdesk.refunds.services import charge_create
+
+SHIP_BY_DAYS = 2
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    sku: str
+    quantity: int
+
+
+def order_event_record(
+    *,
+    order: Order,
+    kind: str,
+    source: str,
+    actor: User | None = None,
+    reason: str = "",
+    memo: str = "",
+    data: dict[str, Any] | None = None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        kind=kind,
+        source=source,
+        actor=actor,
+        reason=reason,
+        memo=memo,
+        data=data or {},
+    )
+
+
+def order_create(
+    *,
+    seller: Seller,
+    buyer_name: str,
+    buyer_email: str,
+    lines: list[OrderLine],
+    buyer_language: str = "sv",
+    ship_city: str = "",
+    amazon_order_id: str | None = None,
+    purchase_date: datetime.datetime | None = None,
+    payment_authorized: bool = True,
+    source: str = OrderEvent.Source.MARKETPLACE,
+) -> Order:
+    """Create an order from checkout: takes each line's quantity from its listing."""
+    if not lines:
+        raise InvalidInput("An order needs at least one item.", code="order_without_items")
+    if any(line.quantity < 1 for line in lines):
+        raise InvalidInput("Every quantity must be at least 1.", code="invalid_quantity")
+    try:
+        validate_email(buyer_email)
+    except ValidationError as error:
+        raise InvalidInput("Buyer email is not a valid address.", code="invalid_email") from error
+    if purchase_date is not None and timezone.is_naive(purchase_date):
+        raise InvalidInput("Purchase date needs a time zone.", code="invalid_date")
+    if buyer_language not in {"sv", "en"}:
+        raise InvalidInput("Buyer language must be sv or en.", code="invalid_language")
+    if amazon_order_id is not None and not is_order_id(amazon_order_id):
+        raise InvalidInput("Order ID must look like 123-1234567-1234567.", code="invalid_order_id")
+    quantities = Counter[str]()
+    for line in lines:
+        quantities[line.sku] += line.quantity
+    purchase_date = purchase_date or timezone.now()
+    try:
+        with transaction.atomic():
+            found = dict(
+                Listing.objects.filter(seller=seller, sku__in=quantities).values_list("sku", "pk")
+            )
+            missing = sorted(set(quantities) - set(found))
+            if missing:
+                raise NotFound(f"Unknown SKU: {', '.join(missing)}.", code="unknown_sku")
+            listings = listings_lock(listing_ids=found.values())
+            by_sku = {listing.sku: listing for listing in listings.values()}
+            order = Order.objects.create(
+                amazon_order_id=amazon_order_id or new_order_id(),
+                seller=seller,
+                marketplace_id=seller.marketplace_id,
+                status=OrderStatus.UNSHIPPED if payment_authorized else OrderStatus.PENDING,
+                payment_authorized=payment_authorized,
+                purchase_date=purchase_date,
+                latest_ship_date=purchase_date + datetime.timedelta(days=SHIP_BY_DAYS),
+                buyer_name=buyer_name,
+                buyer_email=buyer_email,
+                buyer_language=buyer_language,
+                ship_city=ship_city,
+                order_total=sum(
+                    (money(by_sku[sku].price * qty) for sku, qty in quantities.items()),
+                    start=money(0),
+                ),
+            )
+            event = order_event_record(
+                order=order,
+                kind=OrderEvent.Kind.CREATED,
+                source=source,
+                data={"items": [{"sku": sku, "quantity": q} for sku, q in quantities.items()]},
+            )
+            for sku, quantity in quantities.items():
+                listing = by_sku[sku]
+                OrderItem.objects.create(
+                    order=order,
+                    order_item_id=new_order_item_id(),
+                    listing=listing,
+                    seller_sku=sku,
+                    title=listing.title,
+                    quantity_ordered=quantity,
+                    item_price=money(listing.price * quantity),
+                )
+                listing_change_quantity(
+                    listing=listing,
+                    delta=-quantity,
+                    cause=InventoryLedgerEntry.Cause.ORDER_PLACED,
+                    order_id=order.pk,
+                    event_id=event.pk,
+                )
+    except IntegrityError as error:
+        raise InvalidInput(
+            f"Order {amazon_order_id} already exists.", code="duplicate_order"
+        ) from error
+    return order
+
+
+def order_confirm_shipment(
+    *,
+    seller: Seller,
+    amazon_order_id: str,
+    actor: User | None,
+    carrier: str,
+    tracking_number: str,
+    ship_date: datetime.date | None = None,
+    quantities: dict[str, int] | None = None,
+    source: str = OrderEvent.Source.WEB,
+) -> Order:
+    """Confirm shipment of all unshipped units, or of `quantities` by order item id.
+    The first confirmation charges the buyer for the order."""
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if not carrier or not tracking_number:
+        raise InvalidInput(
+            _("Carrier and tracking number are required."), code="shipment_incomplete"
+        )
+    with transaction.atomic():
+        order, items = order_lock(seller=seller, amazon_order_id=amazon_order_id)
+        if not can_ship(order.status):
+            raise InvalidTransition(
+                _("Order %(order_id)s is %(status)s and cannot be shipped.")
+                % {"order_id": amazon_order_id, "status": order.get_status_display()},
+                code=f"cannot_ship_{order.status.lower()}",
+                status=order.status,
+            )
+        to_ship = _quantities_to_ship(items=items, quantities=quantities)
+        shipped = []
+        for item in items:
+            count = to_ship.get(item.order_item_id, 0)
+            if count:
+                item.quantity_shipped += count
+                item.save(update_fields=["quantity_shipped"])
+                shipped.append(
+                    {"order_item_id": item.order_item_id, "sku": item.seller_sku, "quantity": count}
+                )
+        order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
+        order.save(update_fields=["status", "last_update_date"])
+        event = order_event_record(
+            order=order,
+            kind=OrderEvent.Kind.SHIPMENT_CONFIRMED,
+            source=source,
+            actor=actor,
+            data={
+                "carrier": carrier,
+                "tracking_number": tracking_number,
+                "ship_date": (ship_date or timezone.localdate()).isoformat(),
+                "items": shipped,
+            },
+        )
+        if not Charge.objects.filter(order=order).exists():
+            charge = charge_create(order=order, event=event)
+            order_event_record(
+                order=order,
+                kind=OrderEvent.Kind.CHARGED,
+                source=OrderEvent.Source.SYSTEM,
+                data={"amount": str(charge.amount), "currency": charge.currency},
+            )
+    return order
+
+
+def _quantities_to_ship(
+    *, items: list[OrderItem], quantities: dict[str, int] | None
+) -> dict[str, int]:
+    unshipped = {item.order_item_id: item.quantity_unshipped for item in items}
+    if quantities is None:
+        return unshipped
+    unknown = sorted(set(quantities) - set(unshipped))
+    if unknown:
+        raise InvalidInput(
+            _("Not items of this order: %(items)s.") % {"items": ", ".join(unknown)},
+            code="unknown_item",
+        )
+    for item_id, count in quantities.items():
+        if count < 0:
+            raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
+        if count > unshipped[item_id]:
+            raise InvalidInput(
+                _("Item %(item)s: %(count)d to ship but only %(unshipped)d unshipped.")
+                % {"item": item_id, "count": count, "unshipped": unshipped[item_id]},
+                code="quantity_above_unshipped",
+            )
+    if not any(quantities.values()):
+        raise InvalidInput(_("Choose at least one unit to ship."), code="nothing_to_ship")
+    return quantities

@@ -1,0 +1,60 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sellerdesk.cancellations.reasons import CancelReason
+from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
+from sellerdesk.orders.models import OrderItem, OrderStatus
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", _("All")), *OrderStatus.choices], required=False)
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    date_from = forms.DateField(required=False, label=_("From"))
+    date_to = forms.DateField(required=False, label=_("To"))
+    sort = forms.ChoiceField(
+        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))], required=False
+    )
+    cursor = forms.CharField(required=False, max_length=200)
+
+
+class CancelOrderForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for cancellation"),
+        choices=[("", _("Select a reason")), *CancelReason.choices],
+        error_messages={"required": _("Choose a reason for the cancellation.")},
+    )
+    memo = forms.CharField(
+        label=_("Seller memo"),
+        required=False,
+        max_length=MEMO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MEMO_MAX_LENGTH}),
+        help_text=_("Private: for you only, never shown to the buyer. At most 500 characters."),
+    )
+
+
+class ConfirmShipmentForm(forms.Form):
+    carrier = forms.CharField(label=_("Carrier"), max_length=100)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+    ship_date = forms.DateField(label=_("Ship date"), initial=datetime.date.today)
+
+    def __init__(self, *args: object, items: list[OrderItem], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.items = [item for item in items if item.quantity_unshipped > 0]
+        for item in self.items:
+            self.fields[f"qty_{item.order_item_id}"] = forms.IntegerField(
+                label=f"{item.seller_sku}",
+                min_value=0,
+                max_value=item.quantity_unshipped,
+                initial=item.quantity_unshipped,
+            )
+
+    def item_fields(self) -> list[tuple[OrderItem, forms.BoundField]]:
+        return [(item, self[f"qty_{item.order_item_id}"]) for item in self.items]
+
+    def quantities(self) -> dict[str, int]:
+        return {
+            item.order_item_id: self.cleaned_data[f"qty_{item.order_item_id}"]
+            for item in self.items
+        }

@@ -1,0 +1,28 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sellerdesk.web import views
+
+orders_patterns = [
+    path("", views.manage_orders, name="manage"),
+    path("<str:order_id>/", views.order_detail, name="detail"),
+    path("<str:order_id>/cancel/", views.order_cancel_view, name="cancel"),
+    path("<str:order_id>/confirm-shipment/", views.order_confirm_shipment_view, name="ship"),
+    path("<str:order_id>/emails/<int:email_id>/", views.order_email, name="email"),
+    path("<str:order_id>/emails/<int:email_id>/html/", views.order_email_html, name="email_html"),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set_language"),
+    path("orders/", include((orders_patterns, "orders"))),
+]

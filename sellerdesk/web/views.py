@@ -1,0 +1,201 @@
+"""Seller pages. Thin: parse the request, call a selector or a service, render."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sellerdesk.accounts.services import user_set_language
+from sellerdesk.cancellations.services import order_cancel
+from sellerdesk.core.errors import ApplicationError, NotFound
+from sellerdesk.orders.models import OrderStatus
+from sellerdesk.orders.selectors import (
+    OrderFilter,
+    order_get,
+    order_list,
+    order_timeline,
+    outbound_email_get,
+)
+from sellerdesk.orders.services import order_confirm_shipment
+from sellerdesk.orders.status import can_cancel, can_ship
+from sellerdesk.web.forms import CancelOrderForm, ConfirmShipmentForm, OrderFilterForm
+
+View = Callable[..., HttpResponse]
+
+
+def seller_required(view: View) -> View:
+    """Signed in, and staff of a seller; every order lookup is then scoped to that seller."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.seller_id is None:  # type: ignore[union-attr]
+            raise PermissionDenied(_("This account does not belong to a seller."))
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+
+    return wrapper
+
+
+def _seller(request: HttpRequest) -> Any:
+    return request.user.seller  # type: ignore[union-attr]
+
+
+@seller_required
+def manage_orders(request: HttpRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = OrderFilter(
+        status=data.get("status", ""),
+        query=data.get("q", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        newest_first=data.get("sort", "newest") != "oldest",
+    )
+    page = order_list(seller=_seller(request), filters=filters, cursor=data.get("cursor") or None)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    next_params = params.copy()
+    if page.next_cursor:
+        next_params["cursor"] = page.next_cursor
+    tab_params = params.copy()
+    tab_params.pop("status", None)
+    return render(
+        request,
+        "web/manage_orders.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [
+                (order, can_cancel(order.status), can_ship(order.status)) for order in page.orders
+            ],
+            "filters": filters,
+            "tabs": _status_tabs(),
+            "tab_query": tab_params.urlencode(),
+            "next_query": next_params.urlencode() if page.next_cursor else "",
+            "first_query": params.urlencode(),
+            "is_later_page": bool(data.get("cursor")),
+        },
+    )
+
+
+def _status_tabs() -> list[tuple[str, str]]:
+    return [("", _("All"))] + [(status.value, str(status.label)) for status in OrderStatus]
+
+
+@seller_required
+def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    return render(
+        request,
+        "web/order_detail.html",
+        {
+            "order": order,
+            "timeline": order_timeline(order=order),
+            "can_cancel": can_cancel(order.status),
+            "can_ship": can_ship(order.status),
+        },
+    )
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    form = CancelOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_cancel(
+                seller=_seller(request),
+                amazon_order_id=order_id,
+                actor=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                memo=form.cleaned_data["memo"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Order %(order_id)s was cancelled.") % {"order_id": order_id}
+            )
+            return redirect("orders:detail", order_id=order_id)
+    return render(
+        request,
+        "web/order_cancel.html",
+        {"order": order, "form": form, "can_cancel": can_cancel(order.status)},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    form = ConfirmShipmentForm(request.POST or None, items=list(order.items.all()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_confirm_shipment(
+                seller=_seller(request),
+                amazon_order_id=order_id,
+                actor=request.user,  # type: ignore[arg-type]
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+                ship_date=form.cleaned_data["ship_date"],
+                quantities=form.quantities(),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Shipment of order %(order_id)s was confirmed.") % {"order_id": order_id}
+            )
+            return redirect("orders:detail", order_id=order_id)
+    return render(
+        request,
+        "web/order_ship.html",
+        {"order": order, "form": form, "can_ship": can_ship(order.status)},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@seller_required
+def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
+    email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
+    return render(request, "web/order_email.html", {"email": email, "order": email.order})
+
+
+@seller_required
+def order_email_html(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
+    """The HTML part exactly as sent, for the sandboxed frame on the email page."""
+    email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
+    response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@login_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    try:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return redirect(target)
