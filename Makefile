@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench messages clean
+.PHONY: run test test-postgres lint typecheck bench messages openapi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
+
+# Refresh the committed OpenAPI snapshot after an intended API change.
+openapi: $(STAMP)
+	$(PY) manage.py openapi_snapshot > docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var

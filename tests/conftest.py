@@ -15,6 +15,14 @@ from sellerdesk.accounts.models import Seller, User
 from tests.factories import PASSWORD, make_seller, make_user
 
 
+@pytest.fixture(autouse=True)
+def plain_http(settings: Any) -> None:
+    """The test client and live server speak plain http; production settings stay otherwise."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 @dataclass
 class SmtpInbox:
     """What a real SMTP server on loopback received."""

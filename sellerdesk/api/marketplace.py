@@ -3,7 +3,7 @@
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from sellerdesk.accounts.models import Seller
@@ -38,7 +38,7 @@ class OrderCreatedOut(Schema):
 
 
 @router.post("/orders", response={201: OrderCreatedOut}, operation_id="createMarketplaceOrder")
-def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, OrderCreatedOut]:
+def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     seller = Seller.objects.filter(merchant_token=payload.SellerId).first()
     if seller is None:
         raise NotFound(f"Seller {payload.SellerId} was not found.", code="seller_not_found")
@@ -53,8 +53,11 @@ def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, OrderCrea
         payment_authorized=payload.PaymentAuthorized,
         lines=[OrderLine(sku=line.SellerSKU, quantity=line.Quantity) for line in payload.Items],
     )
-    return 201, OrderCreatedOut(
-        AmazonOrderId=order.amazon_order_id,
-        OrderStatus=order.status,
-        OrderTotal={"CurrencyCode": order.currency, "Amount": str(order.order_total)},
+    return Status(
+        201,
+        OrderCreatedOut(
+            AmazonOrderId=order.amazon_order_id,
+            OrderStatus=order.status,
+            OrderTotal={"CurrencyCode": order.currency, "Amount": str(order.order_total)},
+        ),
     )
