@@ -27,7 +27,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "demo-only-insecure-key-set-SECRET_KEY-in-production")
+SECRET_KEY = os.environ.get(
+    "SECRET_KEY", "django-insecure-demo-key-set-SECRET_KEY-in-production-8c1f0e5b9d2a"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
