@@ -164,7 +164,7 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
                 ship_city=rng.choice(CITIES),
                 lines=lines,
                 purchase_date=now - age,
-                payment_authorized=age > datetime.timedelta(hours=2) or rng.random() < 0.5,
+                payment_authorized=age > datetime.timedelta(days=1) or rng.random() < 0.6,
             )
         )
     _move_through_statuses(created=created, seller=seller, now=now, rng=rng)

@@ -68,10 +68,14 @@ def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = Non
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         date, pk = position
+        # The redundant bound on purchase_date lets the index seek to the cursor: with the OR
+        # alone SQLite walks the index from the top (120 ms for a page 900,000 orders deep).
         if filters.newest_first:
-            orders = orders.filter(Q(purchase_date__lt=date) | Q(purchase_date=date, pk__lt=pk))
+            after = Q(purchase_date__lt=date) | Q(purchase_date=date, pk__lt=pk)
+            orders = orders.filter(after, purchase_date__lte=date)
         else:
-            orders = orders.filter(Q(purchase_date__gt=date) | Q(purchase_date=date, pk__gt=pk))
+            after = Q(purchase_date__gt=date) | Q(purchase_date=date, pk__gt=pk)
+            orders = orders.filter(after, purchase_date__gte=date)
     ordering = ["-purchase_date", "-pk"] if filters.newest_first else ["purchase_date", "pk"]
     rows = list(
         orders.order_by(*ordering).prefetch_related(

@@ -1,0 +1,13 @@
+from django import template
+
+from sellerdesk.cancellations.reasons import CancelReason
+
+register = template.Library()
+
+
+@register.filter
+def reason_label(code: str) -> str:
+    """The seller's words for a reason code; codes only the feed uses are shown as they are."""
+    if code in CancelReason.values:
+        return str(CancelReason(code).label)
+    return code
