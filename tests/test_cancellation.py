@@ -4,9 +4,15 @@ import pytest
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from sellerdesk.cancellations.services import order_cancel
+from sellerdesk.cancellations.services import CancelRequest, order_cancel, orders_cancel
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
-from sellerdesk.core.errors import InvalidInput, InvalidTransition, NotFound, NothingToDo
+from sellerdesk.core.errors import (
+    ApplicationError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NothingToDo,
+)
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.orders.services import order_confirm_shipment
@@ -85,7 +91,9 @@ def test_cancel_queues_the_send_task_only_after_commit(
 
     assert queued_inside == 0
     assert len(callbacks) == 1
-    assert DBTaskResult.objects.get().task_path.endswith("deliver_outbound_email")
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "sellerdesk.notifications.tasks.deliver_outbound_emails"
+    assert task.args_kwargs["args"] == [[OutboundEmail.objects.get().pk]]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -297,3 +305,128 @@ def test_feed_only_reasons_restock(seller, seller_user):
 
     listing.refresh_from_db()
     assert listing.quantity == 4
+
+
+def test_cancelling_one_item_keeps_the_rest_coming(seller, seller_user):
+    mug, towel = make_listing(seller, quantity=10), make_listing(seller, quantity=10)
+    order = make_order(seller, (mug, 3), (towel, 1))
+    mug_item = order.items.get(listing=mug)
+
+    result = order_cancel(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=seller_user,
+        reason="NoInventory",
+        quantities={mug_item.order_item_id: 2},
+    )
+
+    order.refresh_from_db()
+    mug_item.refresh_from_db()
+    assert (order.status, mug_item.quantity_cancelled, result.units) == ("Unshipped", 2, 2)
+    assert result.event.data["whole_order"] is False
+    assert [(i["sku"], i["quantity"]) for i in result.event.data["remaining"]] == [
+        (mug.sku, 1),
+        (towel.sku, 1),
+    ]
+    email = OutboundEmail.objects.get()
+    assert email.subject == f"Varor i din beställning {order.amazon_order_id} har annullerats"
+    mug.refresh_from_db()
+    assert mug.quantity == 0
+
+
+def test_cancelling_the_last_items_cancels_the_order(seller, seller_user):
+    order = make_order(seller, (make_listing(seller), 2))
+    item = order.items.get()
+    order_cancel(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=seller_user,
+        reason="PricingError",
+        quantities={item.order_item_id: 1},
+    )
+
+    result = order_cancel(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=seller_user,
+        reason="PricingError",
+        quantities={item.order_item_id: None},
+    )
+
+    order.refresh_from_db()
+    assert order.status == "Canceled"
+    assert result.event.data["whole_order"] is True
+    assert OutboundEmail.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("quantities", "code"),
+    [
+        ("unknown", "unknown_item"),
+        ("too_many", "quantity_above_unshipped"),
+        ("negative", "invalid_quantity"),
+    ],
+)
+def test_bad_item_quantities_change_nothing(seller, seller_user, quantities, code):
+    order = make_order(seller, (make_listing(seller), 2))
+    item_id = order.items.get().order_item_id
+    quantities = {
+        "unknown": {"00000000000000": 1},
+        "too_many": {item_id: 3},
+        "negative": {item_id: -1},
+    }[quantities]
+    before = snapshot(order)
+
+    with pytest.raises(ApplicationError) as error:
+        order_cancel(
+            seller=seller,
+            amazon_order_id=order.amazon_order_id,
+            actor=seller_user,
+            reason="PricingError",
+            quantities=quantities,
+        )
+
+    assert error.value.code == code
+    assert snapshot(order) == before
+
+
+def test_a_batch_applies_the_good_requests_and_reports_the_bad(seller, other_seller, seller_user):
+    listing = make_listing(seller, quantity=20)
+    good, shipped, again = (make_order(seller, (listing, 1)) for _ in range(3))
+    theirs = make_order(other_seller)
+    order_confirm_shipment(
+        seller=seller,
+        amazon_order_id=shipped.amazon_order_id,
+        actor=None,
+        carrier="PostNord",
+        tracking_number="UA1SE",
+    )
+    requests = [
+        CancelRequest(amazon_order_id=good.amazon_order_id, reason="PricingError"),
+        CancelRequest(amazon_order_id=shipped.amazon_order_id, reason="PricingError"),
+        CancelRequest(amazon_order_id=theirs.amazon_order_id, reason="PricingError"),
+        CancelRequest(amazon_order_id=again.amazon_order_id, reason="Nope"),
+        CancelRequest(amazon_order_id=again.amazon_order_id, reason="CustomerExchange"),
+        CancelRequest(amazon_order_id=again.amazon_order_id, reason="CustomerExchange"),
+    ]
+
+    outcomes = orders_cancel(seller=seller, requests=requests, actor=seller_user, source="file")
+
+    assert [o.error.code if o.error else "ok" for o in outcomes] == [
+        "ok",
+        "cannot_cancel_shipped",
+        "order_not_found",
+        "invalid_reason",
+        "ok",
+        "already_cancelled",
+    ]
+    assert sorted(Order.objects.filter(status="Canceled").values_list("pk", flat=True)) == [
+        good.pk,
+        again.pk,
+    ]
+    assert OutboundEmail.objects.count() == 2
+    assert OrderEvent.objects.filter(kind="cancelled", source="file").count() == 2
+    listing.refresh_from_db()
+    assert listing.quantity == 20 - 1
+    theirs.refresh_from_db()
+    assert theirs.status == "Unshipped"

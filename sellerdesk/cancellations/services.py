@@ -1,24 +1,62 @@
-"""Cancel an order: lock, check, write, in one transaction, with its event and the buyer's email."""
+"""Cancel orders, whole or some items: lock, check, write, in one transaction, with an event per
+order and one buyer email per cancellation.
+
+`orders_cancel` is the one implementation: the page cancels a batch of one, a selection, a file
+or a feed cancel batches of hundreds. Each request is checked on its own against the locked
+rows; a refused request changes nothing, the others are written together."""
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.reasons import ALL_REASONS, restocks
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
-from sellerdesk.catalog.services import listing_change_quantity, listings_lock
-from sellerdesk.core.errors import InvalidInput, InvalidTransition, NothingToDo
-from sellerdesk.notifications.services import outbound_email_queue_cancellation
-from sellerdesk.orders.locks import order_lock
-from sellerdesk.orders.models import Order, OrderEvent, OrderStatus
-from sellerdesk.orders.services import order_event_record
+from sellerdesk.catalog.services import listings_lock
+from sellerdesk.core.errors import (
+    ApplicationError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NothingToDo,
+)
+from sellerdesk.notifications.services import outbound_emails_queue_cancellations
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.status import can_cancel, derive_status
 
 MEMO_MAX_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    amazon_order_id: str
+    reason: str
+    memo: str = ""
+    # None cancels the whole order; otherwise order item id -> units (None: all unshipped).
+    quantities: dict[str, int | None] | None = None
+
+
+@dataclass
+class CancelOutcome:
+    request: CancelRequest
+    error: ApplicationError | None = None
+    event: OrderEvent | None = None
+    units: int = 0
+
+
+@dataclass
+class _Batch:
+    """What the valid requests of one call will write."""
+
+    items: dict[int, OrderItem] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    events: list[OrderEvent] = field(default_factory=list)
+    restocks: list[tuple[OrderEvent, str, Counter[int]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,54 +91,212 @@ def order_cancel(
     actor: User | None,
     reason: str,
     memo: str = "",
+    quantities: dict[str, int | None] | None = None,
     source: str = OrderEvent.Source.WEB,
 ) -> Cancellation:
-    """Cancel a whole Unshipped order. Restocks by reason, records the event and queues one email
-    to the buyer, which is sent after commit."""
-    memo = cancellation_validate(reason=reason, memo=memo)
+    """Cancel one order, or some of its items, and raise what refused it."""
+    request = CancelRequest(
+        amazon_order_id=amazon_order_id, reason=reason, memo=memo, quantities=quantities
+    )
+    (outcome,) = orders_cancel(seller=seller, requests=[request], actor=actor, source=source)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.event is not None
+    return Cancellation(order=outcome.event.order, event=outcome.event, units=outcome.units)
+
+
+def orders_cancel(
+    *,
+    seller: Seller,
+    requests: Sequence[CancelRequest],
+    actor: User | None,
+    source: str,
+) -> list[CancelOutcome]:
+    """Cancel many orders in one transaction. Locks orders, then their items, then the
+    listings, each in primary-key order, so that concurrent batches cannot deadlock."""
     with transaction.atomic():
-        order, items = order_lock(seller=seller, amazon_order_id=amazon_order_id)
-        if order.status == OrderStatus.CANCELED:
-            raise NothingToDo(
-                _("Order %(order_id)s is already cancelled; nothing was changed.")
-                % {"order_id": amazon_order_id},
-                code="already_cancelled",
-            )
-        if not can_cancel(order.status):
-            raise InvalidTransition(
-                str(_REFUSALS[OrderStatus(order.status)]).format(order_id=amazon_order_id),
-                code=f"cannot_cancel_{order.status.lower()}",
-                status=order.status,
-            )
-        listings = listings_lock(listing_ids=[item.listing_id for item in items])
-        cancelled, units_by_listing = [], Counter[int]()
-        for item in items:
-            units = item.quantity_unshipped
-            item.quantity_cancelled += units
-            item.save(update_fields=["quantity_cancelled"])
-            units_by_listing[item.listing_id] += units
-            cancelled.append(
-                {
-                    "order_item_id": item.order_item_id,
-                    "sku": item.seller_sku,
-                    "title": item.title,
-                    "quantity": units,
-                }
-            )
-        order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
-        order.save(update_fields=["status", "last_update_date"])
-        event = order_event_record(
-            order=order,
-            kind=OrderEvent.Kind.CANCELLED,
-            source=source,
-            actor=actor,
-            reason=reason,
-            memo=memo,
-            data={"items": cancelled, "whole_order": True},
+        orders = _orders_lock(seller=seller, order_ids={r.amazon_order_id for r in requests})
+        items_by_order: dict[int, list[OrderItem]] = {}
+        for item in (
+            OrderItem.objects.select_for_update()
+            .filter(order__in=[order.pk for order in orders.values()])
+            .order_by("pk")
+        ):
+            items_by_order.setdefault(item.order_id, []).append(item)
+        listings = listings_lock(
+            listing_ids=[item.listing_id for items in items_by_order.values() for item in items]
         )
-        _restock(reason=reason, event=event, listings=listings, units_by_listing=units_by_listing)
-        outbound_email_queue_cancellation(order=order, event=event)
-    return Cancellation(order=order, event=event, units=units_by_listing.total())
+        batch = _Batch()
+        outcomes = []
+        for request in requests:
+            outcome = CancelOutcome(request=request)
+            try:
+                order = orders.get(request.amazon_order_id)
+                if order is None:
+                    raise NotFound(
+                        _("Order %(order_id)s was not found.")
+                        % {"order_id": request.amazon_order_id},
+                        code="order_not_found",
+                    )
+                memo = cancellation_validate(reason=request.reason, memo=request.memo)
+                outcome.event, outcome.units = _cancel_one(
+                    order=order,
+                    items=items_by_order.get(order.pk, []),
+                    request=request,
+                    memo=memo,
+                    actor=actor,
+                    source=source,
+                    batch=batch,
+                )
+            except ApplicationError as error:
+                outcome.error = error
+            outcomes.append(outcome)
+        _write(batch=batch, listings=listings)
+    return outcomes
+
+
+def _orders_lock(*, seller: Seller, order_ids: set[str]) -> dict[str, Order]:
+    locked = (
+        Order.objects.select_for_update()
+        .filter(seller=seller, amazon_order_id__in=order_ids)
+        .order_by("pk")
+    )
+    return {order.amazon_order_id: order for order in locked}
+
+
+def _cancel_one(
+    *,
+    order: Order,
+    items: list[OrderItem],
+    request: CancelRequest,
+    memo: str,
+    actor: User | None,
+    source: str,
+    batch: _Batch,
+) -> tuple[OrderEvent, int]:
+    """Check one request against the locked rows (as changed by earlier requests of the batch)
+    and apply it in memory. Raises before touching anything if it is refused."""
+    if order.status == OrderStatus.CANCELED:
+        raise NothingToDo(
+            _("Order %(order_id)s is already cancelled; nothing was changed.")
+            % {"order_id": order.amazon_order_id},
+            code="already_cancelled",
+        )
+    if not can_cancel(order.status):
+        raise InvalidTransition(
+            str(_REFUSALS[OrderStatus(order.status)]).format(order_id=order.amazon_order_id),
+            code=f"cannot_cancel_{order.status.lower()}",
+            status=order.status,
+        )
+    units = _units_to_cancel(order=order, items=items, quantities=request.quantities)
+    cancelled, remaining, by_listing = [], [], Counter[int]()
+    for item in items:
+        count = units.get(item.order_item_id, 0)
+        if count:
+            item.quantity_cancelled += count
+            batch.items[item.pk] = item
+            by_listing[item.listing_id] += count
+            cancelled.append(_item_data(item, count))
+        if item.quantity_unshipped:
+            remaining.append(_item_data(item, item.quantity_unshipped))
+    order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
+    order.last_update_date = timezone.now()
+    batch.orders[order.pk] = order
+    event = OrderEvent(
+        order=order,
+        kind=OrderEvent.Kind.CANCELLED,
+        source=source,
+        actor=actor,
+        reason=request.reason,
+        memo=memo,
+        data={
+            "items": cancelled,
+            "remaining": remaining,
+            "whole_order": order.status == OrderStatus.CANCELED,
+        },
+    )
+    batch.events.append(event)
+    batch.restocks.append((event, request.reason, by_listing))
+    return event, by_listing.total()
+
+
+def _units_to_cancel(
+    *, order: Order, items: list[OrderItem], quantities: dict[str, int | None] | None
+) -> dict[str, int]:
+    unshipped = {item.order_item_id: item.quantity_unshipped for item in items}
+    if quantities is None:
+        return unshipped
+    unknown = sorted(set(quantities) - set(unshipped))
+    if unknown:
+        raise InvalidInput(
+            _("Not items of order %(order_id)s: %(items)s.")
+            % {"order_id": order.amazon_order_id, "items": ", ".join(unknown)},
+            code="unknown_item",
+        )
+    units = {}
+    for item_id, count in quantities.items():
+        count = unshipped[item_id] if count is None else count
+        if count < 0:
+            raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
+        if count > unshipped[item_id]:
+            raise InvalidInput(
+                _("Item %(item)s: %(count)d to cancel but only %(unshipped)d unshipped.")
+                % {"item": item_id, "count": count, "unshipped": unshipped[item_id]},
+                code="quantity_above_unshipped",
+            )
+        units[item_id] = count
+    if not any(units.values()):
+        raise NothingToDo(
+            _("Nothing left to cancel of these items; nothing was changed."),
+            code="items_already_cancelled",
+        )
+    return units
+
+
+def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
+    return {
+        "order_item_id": item.order_item_id,
+        "sku": item.seller_sku,
+        "title": item.title,
+        "quantity": quantity,
+    }
+
+
+def _write(*, batch: _Batch, listings: dict[int, Listing]) -> None:
+    """Write what the accepted requests changed, in bulk: items, orders, events, stock with its
+    ledger, and the buyer emails."""
+    if not batch.events:
+        return
+    OrderItem.objects.bulk_update(batch.items.values(), ["quantity_cancelled"])
+    Order.objects.bulk_update(batch.orders.values(), ["status", "last_update_date"])
+    OrderEvent.objects.bulk_create(batch.events)
+    ledger, changed = [], {}
+    for event, reason, by_listing in batch.restocks:
+        for listing_id in sorted(by_listing):
+            listing = listings[listing_id]
+            if restocks(reason):
+                delta, cause = (
+                    by_listing[listing_id],
+                    InventoryLedgerEntry.Cause.CANCELLATION_RESTOCK,
+                )
+            else:
+                delta = -listing.quantity
+                cause = InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY
+            listing.quantity += delta
+            changed[listing_id] = listing
+            ledger.append(
+                InventoryLedgerEntry(
+                    listing=listing,
+                    delta=delta,
+                    quantity_after=listing.quantity,
+                    cause=cause,
+                    order_id=event.order_id,
+                    event=event,
+                )
+            )
+    Listing.objects.bulk_update(changed.values(), ["quantity"])
+    InventoryLedgerEntry.objects.bulk_create(ledger)
+    outbound_emails_queue_cancellations(events=batch.events)
 
 
 _REFUSALS = {
@@ -114,25 +310,3 @@ _REFUSALS = {
         "Order {order_id} is partially shipped; only a whole unshipped order can be cancelled."
     ),
 }
-
-
-def _restock(
-    *,
-    reason: str,
-    event: OrderEvent,
-    listings: dict[int, Listing],
-    units_by_listing: Counter[int],
-) -> None:
-    """Return the units, or for NoInventory set the listing to zero so it stops overselling."""
-    for listing_id in sorted(units_by_listing):
-        listing = listings[listing_id]
-        if restocks(reason):
-            delta, cause = (
-                units_by_listing[listing_id],
-                InventoryLedgerEntry.Cause.CANCELLATION_RESTOCK,
-            )
-        else:
-            delta, cause = -listing.quantity, InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY
-        listing_change_quantity(
-            listing=listing, delta=delta, cause=cause, order_id=event.order_id, event_id=event.pk
-        )

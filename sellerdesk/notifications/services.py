@@ -6,71 +6,89 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from sellerdesk.cancellations.reasons import buyer_explanation
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.notifications.models import OutboundEmail
-from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.notifications.rendering import Bodies, cancellation_bodies, cancellation_subject
+from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.services import order_event_record
 
 logger = logging.getLogger(__name__)
 
 # A worker that claimed an email and died releases it when the lease runs out.
 SEND_LEASE = datetime.timedelta(minutes=2)
+# Emails per delivery task: one SMTP connection serves a batch.
+DELIVERY_BATCH = 100
 
 
-def outbound_email_queue_cancellation(*, order: Order, event: OrderEvent) -> OutboundEmail:
-    """Render the cancellation email in the buyer's language and queue it. Call inside the
-    cancellation's transaction: the row commits with it, and the send task runs after commit."""
-    with translation.override(order.buyer_language):
-        context = {
-            "order": order,
-            "items": event.data["items"],
-            "explanation": buyer_explanation(event.reason),
-        }
-        subject = render_to_string(
-            "notifications/email/order_cancelled_subject.txt", context
-        ).strip()
-        body_text = render_to_string("notifications/email/order_cancelled.txt", context)
-        body_html = render_to_string("notifications/email/order_cancelled.html", context)
-    email = OutboundEmail.objects.create(
-        order=order,
-        event=event,
-        kind=OutboundEmail.Kind.ORDER_CANCELLED,
-        language=order.buyer_language,
-        to_address=order.buyer_email,
-        from_address=settings.DEFAULT_FROM_EMAIL,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
-        next_attempt_at=timezone.now(),
+def outbound_emails_queue_cancellations(*, events: list[OrderEvent]) -> list[OutboundEmail]:
+    """Queue one email per cancellation event, in the buyer's language. Call inside the
+    cancellations' transaction: the rows commit with them, and delivery runs after commit."""
+    now = timezone.now()
+    emails = OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                order=event.order,
+                event=event,
+                kind=OutboundEmail.Kind.ORDER_CANCELLED,
+                language=event.order.buyer_language,
+                to_address=event.order.buyer_email,
+                from_address=settings.DEFAULT_FROM_EMAIL,
+                subject=cancellation_subject(
+                    order_id=event.order.amazon_order_id,
+                    language=event.order.buyer_language,
+                    whole_order=event.data.get("whole_order", True),
+                ),
+                message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+                next_attempt_at=now,
+            )
+            for event in events
+        ]
     )
-    from sellerdesk.notifications.tasks import deliver_outbound_email
+    from sellerdesk.notifications.tasks import deliver_outbound_emails
 
-    enqueue_on_commit(deliver_outbound_email, email.pk)
-    return email
+    ids = [email.pk for email in emails]
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        enqueue_on_commit(deliver_outbound_emails, ids[start : start + DELIVERY_BATCH])
+    return emails
 
 
-def outbound_email_deliver(*, email_id: int) -> str:
+def outbound_email_bodies(email: OutboundEmail) -> Bodies:
+    """What was sent, or for an email still queued, what will be sent."""
+    if email.body_text:
+        return Bodies(text=email.body_text, html=email.body_html)
+    return cancellation_bodies(order=email.order, event=email.event, language=email.language)
+
+
+def outbound_emails_deliver(*, email_ids: list[int]) -> dict[str, int]:
+    """Deliver a batch of queued emails over one SMTP connection."""
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    connection = mailers.default
+    with connection:
+        for email_id in email_ids:
+            counts[outbound_email_deliver(email_id=email_id, connection=connection)] += 1
+    return counts
+
+
+def outbound_email_deliver(*, email_id: int, connection: BaseEmailBackend | None = None) -> str:
     """Send one queued email. Safe to run twice and concurrently: a lease lets only one worker
     send; success is recorded with an event on the order; failure schedules a retry."""
     email = _claim(email_id=email_id)
     if email is None:
         return "skipped"
     try:
-        _send(email)
+        _send(email, connection=connection or mailers.default)
     except Exception as error:
         logger.warning("Email %s to order %s failed: %s", email.pk, email.order_id, error)
         retry_at = _record_failure(email=email, error=error)
         if retry_at is not None:
-            from sellerdesk.notifications.tasks import deliver_outbound_email
+            from sellerdesk.notifications.tasks import deliver_outbound_emails
 
-            deliver_outbound_email.using(run_after=retry_at).enqueue(email.pk)
+            deliver_outbound_emails.using(run_after=retry_at).enqueue([email.pk])
         return "failed"
     _record_success(email=email)
     return "sent"
@@ -79,7 +97,7 @@ def outbound_email_deliver(*, email_id: int) -> str:
 def outbound_emails_requeue(*, include_failed: bool = False) -> int:
     """Queue a delivery task for every email that is due: pending ones whose task was lost with
     a dead worker, sends whose lease ran out, and (when asked) those that used all attempts."""
-    from sellerdesk.notifications.tasks import deliver_outbound_email
+    from sellerdesk.notifications.tasks import deliver_outbound_emails
 
     now = timezone.now()
     statuses = [OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING]
@@ -90,17 +108,21 @@ def outbound_emails_requeue(*, include_failed: bool = False) -> int:
     due = OutboundEmail.objects.filter(status__in=statuses, next_attempt_at__lte=now).exclude(
         lease_expires_at__gt=now
     )
-    count = 0
-    for email_id in due.values_list("pk", flat=True).iterator():
-        deliver_outbound_email.enqueue(email_id)
-        count += 1
-    return count
+    ids = list(due.values_list("pk", flat=True))
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        deliver_outbound_emails.enqueue(ids[start : start + DELIVERY_BATCH])
+    return len(ids)
 
 
 def _claim(*, email_id: int) -> OutboundEmail | None:
     now = timezone.now()
     with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        email = (
+            OutboundEmail.objects.select_for_update()
+            .select_related("order", "event")
+            .filter(pk=email_id)
+            .first()
+        )
         if email is None or email.status in {
             OutboundEmail.Status.SENT,
             OutboundEmail.Status.FAILED,
@@ -117,11 +139,16 @@ def _claim(*, email_id: int) -> OutboundEmail | None:
         email.status = OutboundEmail.Status.SENDING
         email.attempts += 1
         email.lease_expires_at = now + SEND_LEASE
-        email.save(update_fields=["status", "attempts", "lease_expires_at"])
+        fields = ["status", "attempts", "lease_expires_at"]
+        if not email.body_text:
+            bodies = outbound_email_bodies(email)
+            email.body_text, email.body_html = bodies.text, bodies.html
+            fields += ["body_text", "body_html"]
+        email.save(update_fields=fields)
     return email
 
 
-def _send(email: OutboundEmail) -> None:
+def _send(email: OutboundEmail, *, connection: BaseEmailBackend) -> None:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -130,7 +157,7 @@ def _send(email: OutboundEmail) -> None:
         headers={"Message-ID": email.message_id, "Content-Language": email.language},
     )
     message.attach_alternative(email.body_html, "text/html")
-    message.send()
+    connection.send_messages([message])
 
 
 def _record_success(*, email: OutboundEmail) -> None:

@@ -53,7 +53,7 @@ def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -
         OutboundEmail.objects.filter(
             pk=email_id, order__seller=seller, order__amazon_order_id=amazon_order_id
         )
-        .select_related("order")
+        .select_related("order", "event")
         .first()
     )
     if email is None:

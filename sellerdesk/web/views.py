@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sellerdesk.accounts.services import user_set_language
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import ApplicationError, NotFound
+from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
     OrderFilter,
@@ -171,14 +172,20 @@ def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResp
 @seller_required
 def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
     email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
-    return render(request, "web/order_email.html", {"email": email, "order": email.order})
+    return render(
+        request,
+        "web/order_email.html",
+        {"email": email, "order": email.order, "bodies": outbound_email_bodies(email)},
+    )
 
 
 @seller_required
 def order_email_html(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
     """The HTML part exactly as sent, for the sandboxed frame on the email page."""
     email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
-    response = HttpResponse(email.body_html, content_type="text/html; charset=utf-8")
+    response = HttpResponse(
+        outbound_email_bodies(email).html, content_type="text/html; charset=utf-8"
+    )
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; style-src 'unsafe-inline'"
     )
