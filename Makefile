@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench messages openapi clean
+.PHONY: run test test-postgres lint typecheck bench messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
+
+# Refresh the README's screenshots from the browser tests.
+screenshots: $(STAMP)
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
 # Refresh the committed OpenAPI snapshot after an intended API change.
 openapi: $(STAMP)
