@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy config sellerdesk tests
+	$(VENV)/bin/mypy config sellerdesk tests bench
 
 test: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run -v0

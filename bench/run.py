@@ -1,0 +1,270 @@
+"""Seller Desk benchmark: Manage Orders and cancellation against a million orders on SQLite.
+
+    .venv/bin/python bench/run.py [--regenerate] [--repeat N]
+
+The data lives in its own database, var/bench/sellerdesk.sqlite3: generated on the first run,
+reused after. Pages are timed in-process with Django's test Client (middleware, view, queries,
+template). The connection is closed before each request: on SQLite the project runs with
+CONN_MAX_AGE=0, so in production every request opens its own connection, and so does this.
+Each run cancels 2 x (repeat + warm-up) Unshipped orders; when too few are left, or with
+--regenerate, the database is rebuilt.
+"""
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+sys.path.insert(0, str(ROOT))
+os.environ["SELLERDESK_VAR_DIR"] = str(BENCH_DIR)  # never the demo's database
+os.environ.pop("DATABASE_URL", None)  # the benchmark is of the embedded default, SQLite
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+(BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import DatabaseError, connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bench import generate  # noqa: E402
+from sellerdesk.accounts.models import Seller, User  # noqa: E402
+from sellerdesk.cancellations.reasons import CancelReason  # noqa: E402
+from sellerdesk.cancellations.services import order_cancel  # noqa: E402
+from sellerdesk.orders.models import Order, OrderStatus  # noqa: E402
+from sellerdesk.orders.selectors import PAGE_SIZE, encode_cursor  # noqa: E402
+
+PAGE_TARGET_MS = 50.0
+CANCEL_TARGET_MS = 20.0
+DEEP_POSITION = 900_000
+WARMUP = 5
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    samples: list[float]  # milliseconds
+    target: float | None
+    plan: list[str]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.samples, n=20, method="inclusive")[18]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    urls: list[str]  # cycled through, one per request
+    rows: int  # order rows the page must show, or the figures are of something else
+    target: float | None = PAGE_TARGET_MS
+    runs: int | None = None  # fewer for the slow extras
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the database")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs per operation")
+    args = parser.parse_args()
+    generation = prepare(regenerate=args.regenerate, cancellations=2 * (WARMUP + args.repeat))
+    seller = generate.bench_seller()
+    if seller is None:
+        raise SystemExit("No benchmark seller: run with --regenerate.")
+    user = User.objects.get(username=generate.BENCH_USERNAME)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # as the test runner does
+    client = Client()
+    client.force_login(user)
+    print_environment(generation)
+    results = [measure_page(client, page, args.repeat) for page in pages(seller, args.repeat)]
+    results += measure_cancellations(client, seller, user, args.repeat)
+    print_table(results)
+    print_plans(results)
+
+
+def prepare(*, regenerate: bool, cancellations: int) -> float | None:
+    """Migrate, and generate unless a complete database is there. Returns generation seconds."""
+    database = Path(settings.DATABASES["default"]["NAME"])
+    if database.exists() and not regenerate:
+        try:
+            call_command("migrate", verbosity=0)
+        except DatabaseError as error:  # say, a migration rewritten since it was applied here
+            print(f"Migrating the benchmark database failed ({error}): regenerating.")
+        else:
+            if generate.is_complete(unshipped=cancellations):
+                return None
+            print("The benchmark database is incomplete or out of Unshipped orders: regenerating.")
+    connection.close()
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        path.unlink(missing_ok=True)
+    print(f"Generating {generate.ORDERS:,} orders in {database} ...", flush=True)
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    generate.generate()
+    seconds = time.perf_counter() - start
+    print(f"Generated in {seconds:.0f} s (migrate included).", flush=True)
+    return seconds
+
+
+def pages(seller: Seller, repeat: int) -> list[Page]:
+    mine = Order.objects.filter(seller=seller)
+    newest = mine.order_by("-purchase_date", "-pk").values_list("purchase_date", "pk")
+    date, pk = newest[DEEP_POSITION - 1]  # an OFFSET walk, once: the page then starts there
+    last = Order.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    sample = random.Random(generate.SEED).sample(range(1, last + 1), 2 * (WARMUP + repeat))
+    searched = list(mine.filter(pk__in=sample).values_list("amazon_order_id", flat=True))
+    return [
+        Page("Manage Orders, first page", ["/orders/"], PAGE_SIZE),
+        Page("Status tab (Unshipped)", ["/orders/?status=Unshipped"], PAGE_SIZE),
+        Page("Search by order id", [f"/orders/?q={order_id}" for order_id in searched], 1),
+        Page(
+            f"Deep page (order {DEEP_POSITION:,})",
+            [f"/orders/?cursor={encode_cursor(date, pk)}"],
+            PAGE_SIZE,
+        ),
+        Page("Extra: search by a rare SKU", ["/orders/?q=NH-0040"], PAGE_SIZE, target=None),
+        Page("Extra: search, no match", ["/orders/?q=Zlatan"], 0, target=None, runs=10),
+    ]
+
+
+def measure_page(client: Client, page: Page, repeat: int) -> Result:
+    plan = query_plans(lambda: client.get(page.urls[0], secure=True))
+    samples = []
+    for index in range(WARMUP + (page.runs or repeat)):
+        url = page.urls[index % len(page.urls)]
+        connection.close()  # as deployed: a connection per request
+        start = time.perf_counter()
+        response = client.get(url, secure=True)
+        elapsed = (time.perf_counter() - start) * 1000
+        rows = response.content.count(b"<tr data-order-id=")
+        if response.status_code != 200 or rows != page.rows:
+            raise SystemExit(
+                f"{url}: status {response.status_code} with {rows} rows (<tr data-order-id>), "
+                f"expected 200 with {page.rows}"
+            )
+        if index >= WARMUP:
+            samples.append(elapsed)
+    return Result(page.name, samples, page.target, plan)
+
+
+def query_plans(request: Callable[[], object]) -> list[str]:
+    """EXPLAIN QUERY PLAN of each query of a request, with its parameters bound as they were:
+    SQLite may plan a query with literals in it differently."""
+    queries: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        request()
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            table = sql.split(" FROM ")[1].split(" ")[0]
+            plans.append(f"{table}: {'; '.join(row[3] for row in cursor.fetchall())}")
+    return plans
+
+
+def measure_cancellations(client: Client, seller: Seller, user: User, repeat: int) -> list[Result]:
+    unshipped = Order.objects.filter(seller=seller, status=OrderStatus.UNSHIPPED).order_by("pk")
+    order_ids = list(unshipped.values_list("amazon_order_id", flat=True)[: 2 * (WARMUP + repeat)])
+    by_service, by_post = order_ids[: WARMUP + repeat], order_ids[WARMUP + repeat :]
+
+    def cancel(order_id: str) -> None:
+        order_cancel(
+            seller=seller,
+            amazon_order_id=order_id,
+            actor=user,
+            reason=CancelReason.BUYER_CANCELED,
+            memo="Benchmark",
+        )
+
+    def post(order_id: str) -> None:
+        response = client.post(
+            f"/orders/{order_id}/cancel/",
+            {"reason": CancelReason.GENERAL_ADJUSTMENT, "memo": "Benchmark"},
+            secure=True,
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"The cancel page answered {response.status_code} for {order_id}")
+
+    return [
+        Result("Cancel: order_cancel service", timed(cancel, by_service), CANCEL_TARGET_MS, []),
+        Result("Cancel: POST cancel page", timed(post, by_post, fresh=True), CANCEL_TARGET_MS, []),
+    ]
+
+
+def timed(
+    operation: Callable[[str], None], order_ids: list[str], fresh: bool = False
+) -> list[float]:
+    """One order per run: the first WARMUP are not counted."""
+    samples = []
+    for index, order_id in enumerate(order_ids):
+        if fresh:
+            connection.close()  # as deployed: a connection per request
+        start = time.perf_counter()
+        operation(order_id)
+        if index >= WARMUP:
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def print_environment(generation: float | None) -> None:
+    database = Path(settings.DATABASES["default"]["NAME"])
+    made = f"generated in {generation:.0f} s" if generation else "reused"
+    orders = Order.objects.filter(seller=generate.bench_seller())
+    print(
+        f"\nMachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+        f"Django {django.get_version()}"
+    )
+    print(f"Database: {database} ({database.stat().st_size / 2**20:,.0f} MiB, {made})")
+    print(
+        f"Measured seller: {orders.count():,} orders, "
+        f"{orders.filter(status=OrderStatus.UNSHIPPED).count():,} Unshipped. "
+        f"{WARMUP} warm-up runs, then the timed runs.\n"
+    )
+
+
+def print_table(results: list[Result]) -> None:
+    print(f"{'Operation':<34} {'runs':>5} {'median ms':>10} {'p95 ms':>8} {'target':>8}")
+    for result in results:
+        target = f"< {result.target:.0f} ms" if result.target else "-"
+        verdict = "" if result.target is None else "ok" if result.median < result.target else "SLOW"
+        print(
+            f"{result.name:<34} {len(result.samples):>5} {result.median:>10.1f} "
+            f"{result.p95:>8.1f} {target:>8} {verdict}"
+        )
+    print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f} (other processes add noise).")
+
+
+def print_plans(results: list[Result]) -> None:
+    print("\nQuery plans of each page's queries (EXPLAIN QUERY PLAN):")
+    for result in results:
+        if result.plan:
+            print(f"\n{result.name}:")
+            for step in result.plan:
+                print(f"  {step}")
+
+
+if __name__ == "__main__":
+    main()
