@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "sellerdesk.cancellations",
     "sellerdesk.refunds",
     "sellerdesk.notifications",
+    "sellerdesk.feeds",
+    "sellerdesk.metrics",
     "sellerdesk.api",
     "sellerdesk.web",
     "sellerdesk.demo",
@@ -155,6 +157,11 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files and feed documents; served only through views that check the seller.
+MEDIA_ROOT = VAR_DIR / "media"
+# Largest order-related file or feed document accepted (bytes).
+FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(100 * 1024 * 1024)))
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
@@ -166,7 +173,7 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "feeds"],
     }
 }
 

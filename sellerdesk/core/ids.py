@@ -22,4 +22,5 @@ def new_order_item_id() -> str:
 
 
 def is_order_id(value: str) -> bool:
-    return bool(ORDER_ID_RE.match(value))
+    # \d also matches non-ASCII digits, and $ a trailing newline: require ASCII and a full match.
+    return value.isascii() and ORDER_ID_RE.fullmatch(value) is not None

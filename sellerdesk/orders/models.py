@@ -31,6 +31,8 @@ class Order(models.Model):
     buyer_email = models.EmailField(max_length=254)
     buyer_language = models.CharField(max_length=2, default="sv")
     ship_city = models.CharField(max_length=100, blank=True)
+    # The seller's own reference, recorded by an acknowledgement (MerchantOrderID).
+    seller_order_id = models.CharField(max_length=100, blank=True)
     order_total = money_field(_("order total"))
 
     class Meta:
@@ -90,6 +92,7 @@ class OrderEvent(models.Model):
         SHIPMENT_CONFIRMED = "shipment_confirmed", _("Shipment confirmed")
         CHARGED = "charged", _("Buyer charged")
         CANCELLED = "cancelled", _("Order cancelled")
+        ACKNOWLEDGED = "acknowledged", _("Order acknowledged")
         EMAIL_SENT = "email_sent", _("Email sent to buyer")
         EMAIL_FAILED = "email_failed", _("Email delivery failed")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.core.errors import NotFound
-from sellerdesk.core.ids import ORDER_ID_RE
+from sellerdesk.core.ids import is_order_id
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
 
@@ -64,7 +64,7 @@ def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -
 def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = None) -> OrderPage:
     """One page of the seller's orders, by purchase date, with keyset pagination: a page deep
     in the list costs the same as the first."""
-    orders = _filtered(seller=seller, filters=filters)
+    orders = filtered_orders(seller=seller, filters=filters)
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         date, pk = position
@@ -89,7 +89,7 @@ def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = Non
     return OrderPage(orders=rows, next_cursor=next_cursor)
 
 
-def _filtered(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
+def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
     orders = Order.objects.filter(seller=seller)
     if filters.status:
         orders = orders.filter(status=filters.status)
@@ -100,7 +100,7 @@ def _filtered(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
         orders = orders.filter(purchase_date__lt=_start_of_day(next_day))
     query = filters.query.strip()
     if query:
-        if ORDER_ID_RE.match(query):
+        if is_order_id(query):
             orders = orders.filter(amazon_order_id=query)
         else:
             sku_match = OrderItem.objects.filter(order=OuterRef("pk"), seller_sku=query)

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.cancellations.reasons import CancelReason
@@ -58,3 +59,25 @@ class ConfirmShipmentForm(forms.Form):
             item.order_item_id: self.cleaned_data[f"qty_{item.order_item_id}"]
             for item in self.items
         }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Order cancellation file"),
+        help_text=_(
+            "Tab-delimited text (UTF-8 or Windows-1252) or .xlsx in the Order Cancellation "
+            "template, or an order acknowledgement XML feed."
+        ),
+    )
+    validate_only = forms.BooleanField(
+        label=_("Validate only: report what would happen, change nothing"), required=False
+    )
+
+    def clean_file(self) -> object:
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.FEED_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than the limit of %(limit)d MB.")
+                % {"limit": settings.FEED_MAX_BYTES // (1024 * 1024)}
+            )
+        return uploaded

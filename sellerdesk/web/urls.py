@@ -2,15 +2,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sellerdesk.web import views
+from sellerdesk.web import feed_views, selection_views, views
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
+    path("cancel-selected/", selection_views.cancel_selected, name="cancel_selected"),
     path("<str:order_id>/", views.order_detail, name="detail"),
     path("<str:order_id>/cancel/", views.order_cancel_view, name="cancel"),
     path("<str:order_id>/confirm-shipment/", views.order_confirm_shipment_view, name="ship"),
     path("<str:order_id>/emails/<int:email_id>/", views.order_email, name="email"),
     path("<str:order_id>/emails/<int:email_id>/html/", views.order_email_html, name="email_html"),
+]
+
+feeds_patterns = [
+    path("upload/", feed_views.upload, name="upload"),
+    path("upload/template/", feed_views.cancellation_template, name="template"),
+    path("history/", feed_views.history, name="history"),
+    path("<str:feed_id>/", feed_views.detail, name="detail"),
+    path("<str:feed_id>/report/", feed_views.report, name="report"),
 ]
 
 urlpatterns = [
@@ -25,4 +34,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("orders/", include((orders_patterns, "orders"))),
+    path("files/", include((feeds_patterns, "feeds"))),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship
 from sellerdesk.web.forms import CancelOrderForm, ConfirmShipmentForm, OrderFilterForm
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def seller_required(view: View) -> View:
@@ -37,7 +38,7 @@ def seller_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.seller_id is None:  # type: ignore[union-attr]
             raise PermissionDenied(_("This account does not belong to a seller."))
         try:
@@ -48,7 +49,7 @@ def seller_required(view: View) -> View:
     return wrapper
 
 
-def _seller(request: HttpRequest) -> Any:
+def current_seller(request: HttpRequest) -> Any:
     return request.user.seller  # type: ignore[union-attr]
 
 
@@ -63,7 +64,9 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
         date_to=data.get("date_to"),
         newest_first=data.get("sort", "newest") != "oldest",
     )
-    page = order_list(seller=_seller(request), filters=filters, cursor=data.get("cursor") or None)
+    page = order_list(
+        seller=current_seller(request), filters=filters, cursor=data.get("cursor") or None
+    )
     params = request.GET.copy()
     params.pop("cursor", None)
     next_params = params.copy()
@@ -96,7 +99,7 @@ def _status_tabs() -> list[tuple[str, str]]:
 
 @seller_required
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     return render(
         request,
         "web/order_detail.html",
@@ -112,12 +115,12 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @seller_required
 @require_http_methods(["GET", "POST"])
 def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     form = CancelOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             order_cancel(
-                seller=_seller(request),
+                seller=current_seller(request),
                 amazon_order_id=order_id,
                 actor=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
@@ -141,12 +144,12 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
 @seller_required
 @require_http_methods(["GET", "POST"])
 def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResponse:
-    order = order_get(seller=_seller(request), amazon_order_id=order_id)
+    order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     form = ConfirmShipmentForm(request.POST or None, items=list(order.items.all()))
     if request.method == "POST" and form.is_valid():
         try:
             order_confirm_shipment(
-                seller=_seller(request),
+                seller=current_seller(request),
                 amazon_order_id=order_id,
                 actor=request.user,  # type: ignore[arg-type]
                 carrier=form.cleaned_data["carrier"],
@@ -171,7 +174,9 @@ def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResp
 
 @seller_required
 def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
-    email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
+    email = outbound_email_get(
+        seller=current_seller(request), amazon_order_id=order_id, email_id=email_id
+    )
     return render(
         request,
         "web/order_email.html",
@@ -182,7 +187,9 @@ def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpRespo
 @seller_required
 def order_email_html(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
     """The HTML part exactly as sent, for the sandboxed frame on the email page."""
-    email = outbound_email_get(seller=_seller(request), amazon_order_id=order_id, email_id=email_id)
+    email = outbound_email_get(
+        seller=current_seller(request), amazon_order_id=order_id, email_id=email_id
+    )
     response = HttpResponse(
         outbound_email_bodies(email).html, content_type="text/html; charset=utf-8"
     )

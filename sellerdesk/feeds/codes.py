@@ -1,0 +1,39 @@
+"""ResultMessageCode values of processing reports. Stable: integrations key on them, and
+docs/feed-result-codes.md documents each one. Never renumber; add new codes at the end."""
+
+from enum import IntEnum
+
+
+class FileProblem(IntEnum):
+    """Whole-file errors: the feed ends FATAL and nothing in it is applied."""
+
+    MALFORMED = 5000  # XML not well-formed or truncated
+    EMPTY = 5001  # no bytes, or no message at all
+    WRONG_MESSAGE_TYPE = 5002  # envelope MessageType is not the feed type's
+    FORBIDDEN_MARKUP = 5003  # DTD, entity declaration or processing instruction that could expand
+    UNREADABLE_TEXT = 5004  # binary data, or text neither UTF-8 nor Windows-1252
+    BAD_HEADER = 5005  # flat file: missing or unknown columns
+    TOO_LARGE = 5006  # over the documented size limit
+    WRONG_ENVELOPE = 5007  # root element is not AmazonEnvelope, or Header is missing
+
+
+class MessageProblem(IntEnum):
+    """Per-message results: an Error changes nothing for that message; a Warning is reported
+    alongside what was (or was not) applied."""
+
+    INVALID_MESSAGE = 18000  # a required element is missing or malformed
+    INVALID_ORDER_ID = 18001
+    ORDER_NOT_FOUND = 18002  # unknown, or another seller's
+    INVALID_REASON = 18003
+    MISSING_REASON = 18004
+    ITEM_NOT_IN_ORDER = 18005
+    INVALID_QUANTITY = 18006
+    QUANTITY_ABOVE_UNSHIPPED = 18007
+    DUPLICATE_MESSAGE = 18008  # the same MessageID earlier in this feed
+    ORDER_PENDING = 18009
+    ORDER_SHIPPED = 18010  # shipped or partially shipped: a whole-order cancel is refused
+    ALREADY_CANCELLED = 18011  # Warning: nothing left to cancel; nothing changed
+    INVALID_ITEM_CODE = 18012
+    REASON_WITHOUT_FAILURE = 18013  # CancelReason on a Success acknowledgement
+    DEFAULT_REASON_USED = 18014  # Warning: Failure without a CancelReason; GeneralAdjustment used
+    ORDER_CANCELLED = 18015  # a Success acknowledgement of an order that is cancelled

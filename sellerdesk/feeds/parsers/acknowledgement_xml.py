@@ -1,0 +1,510 @@
+"""POST_ORDER_ACKNOWLEDGEMENT_DATA: the Order Acknowledgement XML feed.
+
+Two streaming passes over a seekable source: the first checks the whole file (well-formed to the
+end, envelope, at least one Message) and raises FeedRejected; only then does the second yield one
+Acknowledgement or RecordError per Message. Every ended element is detached and cleared, so memory
+holds one Message's capped values, not the document."""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError
+from xml.parsers.expat import ErrorString, errors
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers.records import (
+    FAILURE,
+    MAX_ITEMS_PER_MESSAGE,
+    MAX_MERCHANT_ID_LENGTH,
+    MAX_QUANTITY,
+    SUCCESS,
+    Acknowledgement,
+    CancelLine,
+    FeedRejected,
+    RecordError,
+    is_order_id,
+    is_order_item_id,
+    item_code_problem,
+    order_id_problem,
+    quoted,
+    reason_problem,
+)
+
+MESSAGE_TYPE = "OrderAcknowledgement"
+
+# Control bytes never occur in XML text (UTF-8 multi-byte sequences are all >= 0x80).
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# No valid value is longer, so a longer text is invalid however much more of it there is.
+_TEXT_KEPT = MAX_MERCHANT_ID_LENGTH + 1
+_MESSAGE_ID_RE = re.compile(r"[0-9]{1,20}")
+_QUANTITY_RE = re.compile(r"[0-9]{1,10}")
+_OPERATION_TYPES = frozenset({"Update", "Delete", "PartialUpdate"})
+# Expat's errors for a document that stops in the middle.
+_CUT_SHORT = frozenset(
+    errors.codes[message]
+    for message in (
+        errors.XML_ERROR_NO_ELEMENTS,
+        errors.XML_ERROR_UNCLOSED_TOKEN,
+        errors.XML_ERROR_PARTIAL_CHAR,
+    )
+)
+
+# amzn-envelope.xsd: the envelope's children, in order; Message repeats.
+_ENVELOPE_ORDER = {
+    "Header": 0,
+    "MessageType": 1,
+    "MarketplaceName": 2,
+    "EffectiveDate": 3,
+    "PurgeAndReplace": 4,
+    "Message": 5,
+}
+_HEADER_REQUIRED = ("DocumentVersion", "MerchantIdentifier")
+
+# Inside a Message: element path of a parent -> the children it may have.
+_ACK = ("OrderAcknowledgement",)
+_ITEM = ("OrderAcknowledgement", "Item")
+_CONTAINERS: dict[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"OrderAcknowledgement"}),
+    _ACK: frozenset({"Item"}),
+}
+_LEAVES: dict[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"MessageID", "OperationType"}),
+    _ACK: frozenset({"AmazonOrderID", "MerchantOrderID", "StatusCode"}),
+    _ITEM: frozenset({"AmazonOrderItemCode", "MerchantOrderItemID", "CancelReason", "Quantity"}),
+}
+
+
+def read_order_acknowledgements(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
+    """One Acknowledgement or RecordError per Message, in document order.
+
+    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    _check_envelope(source)
+    source.seek(0)
+    yield from _read_messages(source)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _GuardedReader:
+    """Passes the source's bytes to the parser, rejecting binary data wherever it appears."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self._source = source
+        self._offset = 0
+        self._check_binary = True
+        self.blank = True  # nothing but whitespace (and a byte-order mark) so far
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._source.read(size)
+        if self._offset == 0:
+            # UTF-16 is text with NUL bytes; expat decodes it by its byte-order mark.
+            self._check_binary = not chunk.startswith(_UTF16_BOMS)
+        if self._check_binary and (found := _BINARY.search(chunk)):
+            position = self._offset + found.start()
+            raise FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                f"The file is not text: byte {position} is the control character "
+                f"0x{found.group()[0]:02x}. Send the feed as UTF-8 XML.",
+            )
+        if self.blank:
+            self.blank = not chunk.removeprefix(_UTF8_BOM if self._offset == 0 else b"").strip()
+        self._offset += len(chunk)
+        return chunk
+
+
+def _walk(source: BinaryIO) -> Iterator[tuple[bool, int, str, str]]:
+    """(is_start, depth, local name, text) for every element; text (stripped, capped) on ends.
+
+    The root is depth 1. Each ended element is detached from its parent and cleared."""
+    open_elements: list[Element] = []
+    for event, element in _parse(source):
+        if event == "start":
+            open_elements.append(element)
+            yield True, len(open_elements), _local_name(element.tag), ""
+            continue
+        open_elements.pop()
+        yield False, len(open_elements) + 1, _local_name(element.tag), _text(element)
+        if open_elements:
+            open_elements[-1].remove(element)
+        element.clear()
+
+
+def _parse(source: BinaryIO) -> Iterator[tuple[str, Element]]:
+    """iterparse's start and end events, with the parser's failures as FeedRejected."""
+    reader = _GuardedReader(source)
+    events = iterparse(
+        reader,
+        events=("start", "end"),
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    )
+    while True:
+        try:
+            event = next(events, None)
+        except ParseError as error:
+            if reader.blank:
+                raise FeedRejected(FileProblem.EMPTY, "The file is empty.") from None
+            raise FeedRejected(FileProblem.MALFORMED, _describe_parse_error(error)) from None
+        except DefusedXmlException:
+            raise FeedRejected(
+                FileProblem.FORBIDDEN_MARKUP,
+                "The file has a document type declaration (<!DOCTYPE …>) or entity "
+                "declarations; feeds may not contain DTDs, entities or external references.",
+            ) from None
+        except (LookupError, ValueError) as error:  # the declared encoding: unknown, multi-byte
+            raise FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                f"The XML declares an encoding that cannot be read ({error}). "
+                "Send the feed as UTF-8.",
+            ) from None
+        if event is None:
+            return
+        yield event
+
+
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _text(element: Element) -> str:
+    return (element.text or "").strip()[:_TEXT_KEPT]
+
+
+def _describe_parse_error(error: ParseError) -> str:
+    line, column = error.position
+    where = f"line {line}, column {column + 1}"
+    description = f"The XML is not well-formed: {ErrorString(error.code)} at {where}."
+    if error.code in _CUT_SHORT:
+        description += " The file seems to be cut short."
+    return description
+
+
+# --- first pass: the file as a whole ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _EnvelopeCheck:
+    position: int = -1  # in _ENVELOPE_ORDER of the latest envelope child
+    header_children: set[str] = field(default_factory=set)
+    messages: int = 0
+
+    def start(self, depth: int, name: str) -> None:
+        if depth == 1 and name != "AmazonEnvelope":
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The root element is <{name}>; an Order Acknowledgement feed is an "
+                "<AmazonEnvelope>.",
+            )
+        if depth == 2:
+            self._child_starts(name)
+
+    def end(self, depth: int, name: str, text: str) -> None:
+        if depth == 3 and self.position == _ENVELOPE_ORDER["Header"] and text:
+            self.header_children.add(name)
+        elif depth == 2 and name == "Header":
+            self._check_header()
+        elif depth == 2 and name == "MessageType" and text != MESSAGE_TYPE:
+            raise FeedRejected(
+                FileProblem.WRONG_MESSAGE_TYPE,
+                f"MessageType is {quoted(text)}; this feed takes {MESSAGE_TYPE}.",
+            )
+        elif depth == 2 and name == "Message":
+            self.messages += 1
+
+    def finish(self) -> None:
+        if self.position < _ENVELOPE_ORDER["Header"]:
+            raise FeedRejected(FileProblem.WRONG_ENVELOPE, "The AmazonEnvelope has no Header.")
+        if self.position < _ENVELOPE_ORDER["MessageType"]:
+            raise FeedRejected(FileProblem.WRONG_MESSAGE_TYPE, "The MessageType is missing.")
+        if self.messages == 0:
+            raise FeedRejected(FileProblem.EMPTY, "The feed has no Message.")
+
+    def _child_starts(self, name: str) -> None:
+        position = _ENVELOPE_ORDER.get(name)
+        if (
+            position is None
+            or position < self.position
+            or (position == self.position and name != "Message")
+        ):
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"Unexpected <{name}> in AmazonEnvelope; the envelope holds Header, "
+                "MessageType, then Message elements.",
+            )
+        if self.position < 0 and name != "Header":
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The AmazonEnvelope starts with <{name}>; it must start with a Header.",
+            )
+        if name == "Message" and self.position < _ENVELOPE_ORDER["MessageType"]:
+            raise FeedRejected(
+                FileProblem.WRONG_MESSAGE_TYPE,
+                "The MessageType is missing before the first Message.",
+            )
+        self.position = position
+
+    def _check_header(self) -> None:
+        missing = [name for name in _HEADER_REQUIRED if name not in self.header_children]
+        if missing:
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The Header lacks {' and '.join(missing)}.",
+            )
+
+
+def _check_envelope(source: BinaryIO) -> None:
+    check = _EnvelopeCheck()
+    for is_start, depth, name, text in _walk(source):
+        if is_start:
+            check.start(depth, name)
+        else:
+            check.end(depth, name, text)
+    check.finish()
+
+
+# --- second pass: one record per Message -----------------------------------------------------
+
+
+@dataclass(slots=True)
+class _RawMessage:
+    """A Message's element texts as found, before any of them is judged."""
+
+    position: int  # 1-based among the feed's Messages
+    values: dict[str, str] = field(default_factory=dict)  # Message and OrderAcknowledgement leaves
+    items: list[dict[str, str]] = field(default_factory=list)
+    has_acknowledgement: bool = False
+    problem: str | None = None  # the first structural problem, in English
+    _path: list[str] = field(default_factory=list)
+    _item: dict[str, str] = field(default_factory=dict)
+
+    def start(self, name: str) -> None:
+        parent = tuple(self._path)
+        self._path.append(name)
+        if name in _CONTAINERS.get(parent, ()):
+            self._container_starts(name)
+        elif name not in _LEAVES.get(parent, ()):
+            self._fail(f"Unexpected element <{name}> in <{parent[-1] if parent else 'Message'}>.")
+
+    def end(self, name: str, text: str) -> None:
+        self._path.pop()
+        parent = tuple(self._path)
+        if name not in _LEAVES.get(parent, ()):
+            return
+        values = self._item if parent == _ITEM else self.values
+        if name in values:
+            self._fail(f"<{name}> appears twice in <{parent[-1] if parent else 'Message'}>.")
+        else:
+            values[name] = text
+
+    def _container_starts(self, name: str) -> None:
+        if name == "OrderAcknowledgement":
+            if self.has_acknowledgement:
+                self._fail("<OrderAcknowledgement> appears twice in <Message>.")
+            self.has_acknowledgement = True
+            return
+        self._item = {}
+        if len(self.items) < MAX_ITEMS_PER_MESSAGE:
+            self.items.append(self._item)
+        else:
+            self._fail(f"The message has more than {MAX_ITEMS_PER_MESSAGE} Item elements.")
+
+    def _fail(self, problem: str) -> None:
+        if self.problem is None:
+            self.problem = problem
+
+
+class _SeenIds:
+    """MessageIDs used so far in the feed. Feeds number their messages 1, 2, 3…, so a run of
+    consecutive ids is kept as its two ends and memory stays flat; other ids go to a set."""
+
+    def __init__(self) -> None:
+        self._run_start = self._run_end = 0
+        self._others: set[int] = set()
+
+    def __contains__(self, message_id: int) -> bool:
+        return self._run_start <= message_id <= self._run_end or message_id in self._others
+
+    def add(self, message_id: int) -> None:
+        if self._run_end == 0:
+            self._run_start = self._run_end = message_id
+        elif message_id == self._run_end + 1:
+            self._run_end = message_id
+        else:
+            self._others.add(message_id)
+
+
+def _read_messages(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
+    seen_ids = _SeenIds()
+    position = 0
+    message: _RawMessage | None = None
+    for is_start, depth, name, text in _walk(source):
+        if depth == 2 and name == "Message":
+            if is_start:
+                position += 1
+                message = _RawMessage(position)
+            elif message is not None:
+                yield _judge(message, seen_ids)
+                message = None
+        elif depth > 2 and message is not None:
+            if is_start:
+                message.start(name)
+            else:
+                message.end(name, text)
+
+
+class _Invalid(Exception):
+    def __init__(
+        self, code: MessageProblem, description: str, order_item_id: str | None = None
+    ) -> None:
+        super().__init__(code, description)
+        self.code = code
+        self.description = description
+        self.order_item_id = order_item_id
+
+
+def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> Acknowledgement | RecordError:
+    order_id = raw.values.get("AmazonOrderID", "")
+    valid_order_id = order_id if is_order_id(order_id) else None
+    message_id = raw.position
+    try:
+        message_id = _message_id(raw.values.get("MessageID"))
+        if message_id in seen_ids:
+            raise _Invalid(
+                MessageProblem.DUPLICATE_MESSAGE,
+                f"MessageID {message_id} was already used by an earlier message in this feed.",
+            )
+        seen_ids.add(message_id)
+        return _acknowledgement(message_id, raw)
+    except _Invalid as invalid:
+        return RecordError(
+            message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
+        )
+
+
+def _message_id(value: str | None) -> int:
+    if value is None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "MessageID is missing.")
+    if not _MESSAGE_ID_RE.fullmatch(value) or int(value) == 0:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"MessageID {quoted(value)} is not a positive whole number of 1 to 20 digits.",
+        )
+    return int(value)
+
+
+def _acknowledgement(message_id: int, raw: _RawMessage) -> Acknowledgement:
+    if raw.problem is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, raw.problem)
+    operation = raw.values.get("OperationType")
+    if operation is not None and operation not in _OPERATION_TYPES:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
+        )
+    if not raw.has_acknowledgement:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "The message has no OrderAcknowledgement.")
+    order_id = _order_id(raw.values.get("AmazonOrderID"))
+    merchant_order_id = _merchant_id("MerchantOrderID", raw.values.get("MerchantOrderID"))
+    status = _status(raw.values.get("StatusCode"))
+    items = _items(raw.items, status)
+    return Acknowledgement(message_id, order_id, status, merchant_order_id, None, items)
+
+
+def _order_id(value: str | None) -> str:
+    if value is None:
+        raise _Invalid(MessageProblem.INVALID_ORDER_ID, "AmazonOrderID is missing.")
+    if not is_order_id(value):
+        raise _Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem("AmazonOrderID", value))
+    return value
+
+
+def _merchant_id(what: str, value: str | None) -> str | None:
+    if value and len(value) > MAX_MERCHANT_ID_LENGTH:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"{what} {quoted(value)} is longer than {MAX_MERCHANT_ID_LENGTH} characters.",
+        )
+    return value or None
+
+
+def _status(value: str | None) -> str:
+    if value is None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "StatusCode is missing.")
+    if value not in (SUCCESS, FAILURE):
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"StatusCode {quoted(value)} is neither {SUCCESS} nor {FAILURE}.",
+        )
+    return value
+
+
+def _items(raw_items: list[dict[str, str]], status: str) -> tuple[CancelLine, ...]:
+    lines: list[CancelLine] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_items, start=1):
+        line = _item(f"Item {number}", raw, status)
+        if line.order_item_id in seen:
+            raise _Invalid(
+                MessageProblem.INVALID_MESSAGE,
+                f"Item {number}: AmazonOrderItemCode {line.order_item_id} appears in an "
+                "earlier Item of this message.",
+                line.order_item_id,
+            )
+        seen.add(line.order_item_id)
+        lines.append(line)
+    return tuple(lines)
+
+
+def _item(where: str, raw: dict[str, str], status: str) -> CancelLine:
+    code = raw.get("AmazonOrderItemCode")
+    if code is None:
+        raise _Invalid(
+            MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing."
+        )
+    if not is_order_item_id(code):
+        raise _Invalid(
+            MessageProblem.INVALID_ITEM_CODE,
+            f"{where}: {item_code_problem('AmazonOrderItemCode', code)}",
+        )
+    where = f"{where} ({code})"
+    try:
+        _merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
+        reason = _reason(raw.get("CancelReason"), status)
+        quantity = _quantity(raw.get("Quantity"))
+    except _Invalid as invalid:
+        raise _Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
+    return CancelLine(code, reason, quantity)
+
+
+def _reason(value: str | None, status: str) -> str | None:
+    if value is None:
+        return None
+    problem = reason_problem("CancelReason", value)
+    if problem is not None:
+        raise _Invalid(MessageProblem.INVALID_REASON, problem)
+    if status != FAILURE:
+        raise _Invalid(
+            MessageProblem.REASON_WITHOUT_FAILURE,
+            f"CancelReason {value} is given but StatusCode is {status}; "
+            f"a reason goes only with {FAILURE}.",
+        )
+    return value
+
+
+def _quantity(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not _QUANTITY_RE.fullmatch(value) or not 1 <= int(value) <= MAX_QUANTITY:
+        raise _Invalid(
+            MessageProblem.INVALID_QUANTITY,
+            f"Quantity {quoted(value)} is not a whole number from 1 to {MAX_QUANTITY}.",
+        )
+    return int(value)

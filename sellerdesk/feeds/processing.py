@@ -1,0 +1,343 @@
+"""Process a feed: parse its document as a stream, apply the messages in batches through the
+cancellation service, record a result per failed or warned message, and write the report.
+
+Each batch commits its cancellations together with its results and the feed's progress, so a
+worker that dies mid-feed leaves a consistent state: the next run resumes after the last
+committed batch, and nothing is applied twice."""
+
+import datetime
+import itertools
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO, cast
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
+from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.models import Feed, FeedResult, FeedType
+from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
+from sellerdesk.feeds.parsers.cancellation_file import read_order_cancellations
+from sellerdesk.feeds.parsers.records import Acknowledgement, FeedRejected, RecordError
+from sellerdesk.feeds.reports import (
+    MessageResult,
+    ReportSummary,
+    write_processing_report_tsv,
+    write_processing_report_xml,
+)
+from sellerdesk.feeds.services import feed_result_document_create
+from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
+from sellerdesk.orders.models import OrderEvent
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# A feed whose worker has not reported for this long is taken over by the next run.
+LEASE = datetime.timedelta(minutes=2)
+DEFAULT_REASON = "GeneralAdjustment"
+
+Record = Acknowledgement | RecordError
+PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
+    FeedType.ORDER_ACKNOWLEDGEMENT: read_order_acknowledgements,
+    FeedType.ORDER_CANCELLATION_FILE: read_order_cancellations,
+}
+SOURCES = {
+    Feed.Source.API: OrderEvent.Source.FEED,
+    Feed.Source.UPLOAD: OrderEvent.Source.FILE,
+    Feed.Source.SELECTION: OrderEvent.Source.BULK,
+}
+PROBLEMS = {
+    "order_not_found": MessageProblem.ORDER_NOT_FOUND,
+    "invalid_reason": MessageProblem.INVALID_REASON,
+    "reason_required": MessageProblem.MISSING_REASON,
+    "memo_too_long": MessageProblem.INVALID_MESSAGE,
+    "already_cancelled": MessageProblem.ALREADY_CANCELLED,
+    "items_already_cancelled": MessageProblem.ALREADY_CANCELLED,
+    "cannot_cancel_pending": MessageProblem.ORDER_PENDING,
+    "cannot_cancel_shipped": MessageProblem.ORDER_SHIPPED,
+    "cannot_cancel_partiallyshipped": MessageProblem.ORDER_SHIPPED,
+    "unknown_item": MessageProblem.ITEM_NOT_IN_ORDER,
+    "quantity_above_unshipped": MessageProblem.QUANTITY_ABOVE_UNSHIPPED,
+    "invalid_quantity": MessageProblem.INVALID_QUANTITY,
+    "order_cancelled": MessageProblem.ORDER_CANCELLED,
+}
+WARNINGS = frozenset({MessageProblem.ALREADY_CANCELLED, MessageProblem.DEFAULT_REASON_USED})
+
+
+def feed_process(*, feed_pk: int) -> str:
+    feed = _claim(feed_pk=feed_pk)
+    if feed is None:
+        return "skipped"
+    with feed.input_document.file.open("rb") as source:
+        records = PARSERS[feed.feed_type](cast(BinaryIO, source))
+        try:
+            # The parser checks the whole file before it yields the first record.
+            first = next(records, None)
+        except FeedRejected as rejected:
+            _finish_fatal(feed=feed, rejected=rejected)
+            return "fatal"
+        stream = itertools.chain([] if first is None else [first], records)
+        remaining = itertools.islice(stream, feed.records_done, None)
+        position = feed.records_done
+        for batch in itertools.batched(remaining, BATCH_SIZE, strict=False):
+            _apply_batch(feed=feed, records=batch, first_position=position)
+            position += len(batch)
+    _finish(feed=feed)
+    return "done"
+
+
+def _claim(*, feed_pk: int) -> Feed | None:
+    now = timezone.now()
+    with transaction.atomic():
+        feed = (
+            Feed.objects.select_for_update()
+            .select_related("seller", "input_document", "created_by")
+            .filter(pk=feed_pk)
+            .first()
+        )
+        if feed is None:
+            return None
+        running = feed.processing_status == Feed.Status.IN_PROGRESS
+        if running and feed.heartbeat_at and feed.heartbeat_at > now - LEASE:
+            return None  # another worker is on it
+        if feed.processing_status not in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS}:
+            return None
+        feed.processing_status = Feed.Status.IN_PROGRESS
+        feed.processing_start_time = feed.processing_start_time or now
+        feed.heartbeat_at = now
+        feed.save(update_fields=["processing_status", "processing_start_time", "heartbeat_at"])
+    return feed
+
+
+def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) -> None:
+    results: list[FeedResult] = []
+    cancels: list[tuple[int, Acknowledgement, CancelRequest]] = []
+    acknowledgements: list[tuple[int, Acknowledgement]] = []
+    count = 0
+    for position, record in enumerate(records, first_position):
+        count += 1
+        if isinstance(record, RecordError):
+            results.append(
+                _result(
+                    feed,
+                    position,
+                    record.message_id,
+                    record.code,
+                    record.description,
+                    record.amazon_order_id,
+                    record.order_item_id,
+                )
+            )
+        elif record.status == "Success":
+            acknowledgements.append((position, record))
+        else:
+            request, warning = _cancel_request(feed=feed, record=record)
+            if warning:
+                results.append(
+                    _result(
+                        feed,
+                        position,
+                        record.message_id,
+                        MessageProblem.DEFAULT_REASON_USED,
+                        warning,
+                        record.amazon_order_id,
+                    )
+                )
+            cancels.append((position, record, request))
+    with transaction.atomic():
+        with transaction.atomic():
+            outcomes = orders_cancel(
+                seller=feed.seller,
+                requests=[request for _, _, request in cancels],
+                actor=feed.created_by,
+                source=SOURCES[Feed.Source(feed.source)],
+            )
+            acknowledged = orders_acknowledge(
+                seller=feed.seller,
+                requests=[
+                    AcknowledgeRequest(
+                        amazon_order_id=record.amazon_order_id,
+                        merchant_order_id=record.merchant_order_id or "",
+                    )
+                    for _, record in acknowledgements
+                ],
+                actor=feed.created_by,
+            )
+            if feed.dry_run:
+                transaction.set_rollback(True)
+        for (position, record, _request), outcome in zip(cancels, outcomes, strict=True):
+            results.extend(_outcome_results(feed, position, record, outcome))
+        for (position, record), error in zip(acknowledgements, acknowledged, strict=True):
+            if error is not None:
+                results.append(
+                    _result(
+                        feed,
+                        position,
+                        record.message_id,
+                        PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE),
+                        error.message,
+                        record.amazon_order_id,
+                    )
+                )
+        FeedResult.objects.bulk_create(results)
+        errors = {r.position for r in results if r.result_code == "Error"}
+        warned = {r.position for r in results if r.result_code == "Warning"} - errors
+        Feed.objects.filter(pk=feed.pk).update(
+            records_done=F("records_done") + count,
+            messages_processed=F("messages_processed") + count,
+            messages_successful=F("messages_successful") + count - len(errors),
+            messages_with_error=F("messages_with_error") + len(errors),
+            messages_with_warning=F("messages_with_warning") + len(warned),
+            heartbeat_at=timezone.now(),
+        )
+
+
+def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelRequest, str]:
+    """The cancellation an acknowledgement asks for; a warning when it names no reason."""
+    reasons = {item.reason for item in record.items if item.reason} | (
+        {record.reason} if record.reason else set()
+    )
+    reason = feed.options.get("reason") or (reasons.pop() if len(reasons) == 1 else "")
+    warning = ""
+    if not reason and not reasons:
+        reason = DEFAULT_REASON
+        warning = f"No CancelReason given; cancelled with {DEFAULT_REASON}."
+    elif len(reasons) > 1:
+        reason = "|".join(sorted(reasons))  # refused by the service as an invalid reason
+    quantities = None
+    if record.items:
+        quantities = {item.order_item_id: item.quantity for item in record.items}
+    return (
+        CancelRequest(
+            amazon_order_id=record.amazon_order_id,
+            reason=reason,
+            memo=feed.options.get("memo", ""),
+            quantities=quantities,
+        ),
+        warning,
+    )
+
+
+def _outcome_results(
+    feed: Feed, position: int, record: Acknowledgement, outcome: CancelOutcome
+) -> list[FeedResult]:
+    if outcome.error is None:
+        return []
+    code = PROBLEMS.get(outcome.error.code, MessageProblem.INVALID_MESSAGE)
+    return [
+        _result(
+            feed, position, record.message_id, code, outcome.error.message, record.amazon_order_id
+        )
+    ]
+
+
+def _result(
+    feed: Feed,
+    position: int,
+    message_id: int,
+    code: MessageProblem,
+    description: str,
+    amazon_order_id: str | None = None,
+    order_item_id: str | None = None,
+) -> FeedResult:
+    return FeedResult(
+        feed=feed,
+        position=position,
+        message_id=message_id,
+        result_code="Warning" if code in WARNINGS else "Error",
+        message_code=int(code),
+        description=description,
+        amazon_order_id=amazon_order_id or "",
+        order_item_id=order_item_id or "",
+    )
+
+
+def _finish(*, feed: Feed) -> None:
+    feed.refresh_from_db()
+    summary = ReportSummary(
+        document_transaction_id=feed.feed_id,
+        status_code="Complete",
+        processed=feed.messages_processed,
+        successful=feed.messages_successful,
+        with_error=feed.messages_with_error,
+        with_warning=feed.messages_with_warning,
+    )
+    results = (
+        MessageResult(
+            message_id=int(row.message_id),
+            result_code=row.result_code,
+            message_code=row.message_code,
+            description=row.description,
+            amazon_order_id=row.amazon_order_id or None,
+            order_item_id=row.order_item_id or None,
+            sku=row.sku or None,
+        )
+        for row in feed.results.order_by("position", "message_code").iterator(chunk_size=2000)
+    )
+    _store_report(feed=feed, summary=summary, results=results, status=Feed.Status.DONE)
+
+
+def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:
+    summary = ReportSummary(
+        document_transaction_id=feed.feed_id,
+        status_code="Rejected",
+        processed=0,
+        successful=0,
+        with_error=0,
+        with_warning=0,
+    )
+    result = MessageResult(
+        message_id=0,
+        result_code="Error",
+        message_code=int(rejected.code),
+        description=rejected.description,
+    )
+    Feed.objects.filter(pk=feed.pk).update(
+        fatal_code=int(rejected.code), fatal_description=rejected.description
+    )
+    _store_report(feed=feed, summary=summary, results=[result], status=Feed.Status.FATAL)
+
+
+def _store_report(
+    *, feed: Feed, summary: ReportSummary, results: Iterable[MessageResult], status: str
+) -> None:
+    with tempfile.TemporaryFile() as report:
+        if feed.feed_type == FeedType.ORDER_ACKNOWLEDGEMENT:
+            write_processing_report_xml(
+                report,
+                merchant_identifier=feed.seller.merchant_token,
+                summary=summary,
+                results=results,
+            )
+            content_type = "text/xml; charset=UTF-8"
+        else:
+            write_processing_report_tsv(report, summary=summary, results=results)
+            content_type = "text/tab-separated-values; charset=UTF-8"
+        report.seek(0)
+        with transaction.atomic():
+            document = feed_result_document_create(
+                seller=feed.seller, content_type=content_type, content=report
+            )
+            Feed.objects.filter(pk=feed.pk).update(
+                result_document=document,
+                processing_status=status,
+                processing_end_time=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
+
+
+def feeds_requeue() -> int:
+    """Queue every feed whose task was lost: in queue, or in progress with a stale heartbeat."""
+    from sellerdesk.feeds.tasks import process_feed
+
+    stale = timezone.now() - LEASE
+    feeds = Feed.objects.filter(processing_status=Feed.Status.IN_QUEUE) | Feed.objects.filter(
+        processing_status=Feed.Status.IN_PROGRESS, heartbeat_at__lt=stale
+    )
+    ids = list(feeds.values_list("pk", flat=True))
+    for pk in ids:
+        process_feed.enqueue(pk)
+    return len(ids)

@@ -1,0 +1,75 @@
+"""What a selection on Manage Orders holds: explicit order ids, or every order matching a
+filter. Reads only; the cancellation itself runs as a feed."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, F, QuerySet, Sum
+
+from sellerdesk.accounts.models import Seller
+from sellerdesk.orders.models import Order, OrderItem, OrderStatus
+from sellerdesk.orders.selectors import OrderFilter, filtered_orders
+
+MAX_EXPLICIT = 5000
+
+
+@dataclass(frozen=True)
+class Selection:
+    order_ids: tuple[str, ...] = ()
+    all_matching: OrderFilter | None = None
+
+    def orders(self, *, seller: Seller) -> QuerySet[Order]:
+        if self.all_matching is not None:
+            return filtered_orders(seller=seller, filters=self.all_matching)
+        return Order.objects.filter(seller=seller, amazon_order_id__in=self.order_ids)
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    by_status: dict[str, int]
+    units_by_sku: list[tuple[str, str, int]]
+
+    @property
+    def eligible(self) -> int:
+        return self.by_status.get(OrderStatus.UNSHIPPED, 0)
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        return {s: n for s, n in self.by_status.items() if s != OrderStatus.UNSHIPPED and n}
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def selection_summarize(
+    *, seller: Seller, selection: Selection, sku_limit: int = 50
+) -> SelectionSummary:
+    orders = selection.orders(seller=seller)
+    by_status = dict(
+        orders.order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    units = (
+        OrderItem.objects.filter(order__in=orders.filter(status=OrderStatus.UNSHIPPED))
+        .values("seller_sku", "title")
+        .annotate(
+            units=Sum(F("quantity_ordered") - F("quantity_shipped") - F("quantity_cancelled"))
+        )
+        .order_by("-units", "seller_sku")[:sku_limit]
+    )
+    return SelectionSummary(
+        by_status=by_status,
+        units_by_sku=[(row["seller_sku"], row["title"], row["units"]) for row in units],
+    )
+
+
+def selection_order_ids(*, seller: Seller, selection: Selection) -> Iterator[str]:
+    yield from (
+        selection.orders(seller=seller)
+        .order_by("pk")
+        .values_list("amazon_order_id", flat=True)
+        .iterator(chunk_size=2000)
+    )

@@ -1,0 +1,104 @@
+"""Upload order-related files, and read every feed's status, history and processing report."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sellerdesk.core.errors import ApplicationError
+from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
+from sellerdesk.feeds.selectors import feed_get, feeds_recent
+from sellerdesk.feeds.services import feed_submit
+from sellerdesk.web.forms import UploadForm
+from sellerdesk.web.views import current_seller, seller_required
+
+RESULTS_PER_PAGE = 100
+XML_START = (b"<?xml", b"<AmazonEnvelope", b"\xef\xbb\xbf<?xml")
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        head = uploaded.read(32)
+        uploaded.seek(0)
+        is_xml = head.lstrip().startswith(XML_START)
+        try:
+            feed = feed_submit(
+                seller=current_seller(request),
+                feed_type=FeedType.ORDER_ACKNOWLEDGEMENT
+                if is_xml
+                else FeedType.ORDER_CANCELLATION_FILE,
+                chunks=uploaded.chunks(),
+                content_type=uploaded.content_type or "application/octet-stream",
+                filename=uploaded.name or "",
+                source=Feed.Source.UPLOAD,
+                dry_run=form.cleaned_data["validate_only"],
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request,
+                _("File %(name)s was received and is being processed.") % {"name": uploaded.name},
+            )
+            return redirect("feeds:detail", feed_id=feed.feed_id)
+    return render(
+        request,
+        "web/feeds/upload.html",
+        {"form": form, "limit_mb": settings.FEED_MAX_BYTES // (1024 * 1024)},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@seller_required
+def cancellation_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        ORDER_CANCELLATION_TEMPLATE, content_type="text/tab-separated-values; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="Flat.File.OrderCancellation.txt"'
+    return response
+
+
+@seller_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = Paginator(feeds_recent(seller=current_seller(request)), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/feeds/history.html", {"page": page})
+
+
+@seller_required
+def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
+    feed = feed_get(seller=current_seller(request), feed_id=feed_id)
+    results = Paginator(feed.results.order_by("position", "message_code"), RESULTS_PER_PAGE)
+    context = {
+        "feed": feed,
+        "results": results.get_page(request.GET.get("page")),
+        "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "web/feeds/_progress.html", context)
+    return render(request, "web/feeds/detail.html", context)
+
+
+@seller_required
+def report(request: HttpRequest, feed_id: str) -> HttpResponseBase:
+    feed = feed_get(seller=current_seller(request), feed_id=feed_id)
+    if feed.result_document is None:
+        return HttpResponse(_("The report is not ready yet."), status=404)
+    extension = "xml" if "xml" in feed.result_document.content_type else "txt"
+    return FileResponse(
+        feed.result_document.file.open("rb"),
+        as_attachment=True,
+        filename=f"processing-report-{feed.feed_id}.{extension}",
+        content_type=feed.result_document.content_type,
+    )

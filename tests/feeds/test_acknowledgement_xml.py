@@ -1,0 +1,922 @@
+"""The Order Acknowledgement XML feed parser: bytes in, records or per-message errors out."""
+
+import io
+import pickle
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers import (
+    Acknowledgement,
+    CancelLine,
+    FeedRejected,
+    RecordError,
+    read_order_acknowledgements,
+)
+
+SAMPLES = Path(__file__).parent / "samples"
+ORDER = "203-1234567-7654321"
+OTHER_ORDER = "203-7654321-1234567"
+ITEM = "12345678901234"
+OTHER_ITEM = "22345678901234"
+HEADER = (
+    "<Header><DocumentVersion>1.01</DocumentVersion>"
+    "<MerchantIdentifier>M_SELLERDESK_42</MerchantIdentifier></Header>"
+)
+
+
+def envelope(*messages: str, message_type: str = "OrderAcknowledgement") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<AmazonEnvelope>'
+        f"{HEADER}<MessageType>{message_type}</MessageType>\n"
+        + "\n".join(messages)
+        + "\n</AmazonEnvelope>\n"
+    ).encode()
+
+
+def message(
+    message_id: str | None = "1",
+    *,
+    order: str | None = ORDER,
+    status: str | None = "Failure",
+    extra: str = "",
+    items: str = "",
+) -> str:
+    parts = [
+        f"<MessageID>{message_id}</MessageID>" if message_id is not None else "",
+        "<OrderAcknowledgement>",
+        f"<AmazonOrderID>{order}</AmazonOrderID>" if order is not None else "",
+        extra,
+        f"<StatusCode>{status}</StatusCode>" if status is not None else "",
+        items,
+        "</OrderAcknowledgement>",
+    ]
+    return f"<Message>{''.join(parts)}</Message>"
+
+
+def item(code: str = ITEM, *, reason: str | None = None, quantity: str | None = None) -> str:
+    reason_element = f"<CancelReason>{reason}</CancelReason>" if reason is not None else ""
+    quantity_element = f"<Quantity>{quantity}</Quantity>" if quantity is not None else ""
+    return (
+        f"<Item><AmazonOrderItemCode>{code}</AmazonOrderItemCode>"
+        f"{reason_element}{quantity_element}</Item>"
+    )
+
+
+def parse(data: bytes) -> list[Acknowledgement | RecordError]:
+    return list(read_order_acknowledgements(io.BytesIO(data)))
+
+
+def rejection(data: bytes) -> FeedRejected:
+    with pytest.raises(FeedRejected) as caught:
+        parse(data)
+    return caught.value
+
+
+# --- accepted messages -------------------------------------------------------------------------
+
+
+def test_a_failure_without_items_cancels_the_whole_order() -> None:
+    # Given a Failure acknowledgement with no Item
+    data = envelope(message("1"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is one whole-order acknowledgement
+    assert records == [Acknowledgement(1, ORDER, "Failure", None, None, ())]
+
+
+def test_an_item_failure_carries_its_reason_and_quantity() -> None:
+    # Given a Failure that cancels two units of one item and all of another without a reason
+    data = envelope(
+        message("7", items=item(ITEM, reason="NoInventory", quantity="2") + item(OTHER_ITEM))
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then both items are lines of the one acknowledgement
+    assert records == [
+        Acknowledgement(
+            7,
+            ORDER,
+            "Failure",
+            None,
+            None,
+            (CancelLine(ITEM, "NoInventory", 2), CancelLine(OTHER_ITEM, None, None)),
+        )
+    ]
+
+
+def test_a_success_keeps_the_merchant_order_id() -> None:
+    # Given a Success with the seller's own order id
+    data = envelope(
+        message("3", status="Success", extra="<MerchantOrderID>SD-1001</MerchantOrderID>")
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the merchant order id is kept
+    assert records == [Acknowledgement(3, ORDER, "Success", "SD-1001", None, ())]
+
+
+def test_messages_come_out_in_document_order_and_errors_do_not_stop_the_rest() -> None:
+    # Given three messages, the middle one with a bad order id
+    data = envelope(
+        message("1"),
+        message("2", order="203-123"),
+        message("3", order=OTHER_ORDER, status="Success"),
+    )
+
+    # When the feed is parsed
+    records = parse(data)
+
+    # Then each message gives one result, in order
+    assert records == [
+        Acknowledgement(1, ORDER, "Failure", None, None, ()),
+        RecordError(
+            2,
+            MessageProblem.INVALID_ORDER_ID,
+            "AmazonOrderID '203-123' is not an order id like 123-1234567-1234567.",
+        ),
+        Acknowledgement(3, OTHER_ORDER, "Success", None, None, ()),
+    ]
+
+
+def test_a_namespaced_indented_feed_with_xsi_attributes_is_read() -> None:
+    # Given a pretty-printed feed with a default namespace and xsi attributes on the root
+    data = (SAMPLES / "order_acknowledgement.xml").read_bytes()
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then namespaces and indentation make no difference
+    assert records == [
+        Acknowledgement(1, ORDER, "Success", "SD-1001", None, (CancelLine(ITEM, None, None),)),
+        Acknowledgement(
+            2,
+            OTHER_ORDER,
+            "Failure",
+            None,
+            None,
+            (
+                CancelLine(OTHER_ITEM, "NoInventory", 1),
+                CancelLine("32345678901234", "BuyerCanceled", None),
+            ),
+        ),
+    ]
+
+
+def test_a_prefixed_envelope_is_read() -> None:
+    # Given a feed whose elements carry a namespace prefix
+    data = (
+        b'<amzn:AmazonEnvelope xmlns:amzn="urn:amzn"><amzn:Header>'
+        b"<amzn:DocumentVersion>1.01</amzn:DocumentVersion>"
+        b"<amzn:MerchantIdentifier>M</amzn:MerchantIdentifier></amzn:Header>"
+        b"<amzn:MessageType>OrderAcknowledgement</amzn:MessageType>"
+        b"<amzn:Message><amzn:MessageID>1</amzn:MessageID><amzn:OrderAcknowledgement>"
+        b"<amzn:AmazonOrderID>203-1234567-7654321</amzn:AmazonOrderID>"
+        b"<amzn:StatusCode>Failure</amzn:StatusCode>"
+        b"</amzn:OrderAcknowledgement></amzn:Message></amzn:AmazonEnvelope>"
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then local names are what count
+    assert records == [Acknowledgement(1, ORDER, "Failure", None, None, ())]
+
+
+def test_a_windows_1252_declaration_is_honoured() -> None:
+    # Given a feed declared and encoded as Windows-1252
+    data = envelope(
+        message("1", status="Success", extra="<MerchantOrderID>Åsa-1</MerchantOrderID>")
+    ).replace(b"UTF-8", b"windows-1252")
+    data = data.decode().encode("cp1252")
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the text is decoded as declared
+    assert records == [Acknowledgement(1, ORDER, "Success", "Åsa-1", None, ())]
+
+
+def test_a_utf16_feed_with_a_byte_order_mark_is_read() -> None:
+    # Given a UTF-16 feed, whose bytes include NULs
+    data = envelope(message("1")).decode().replace("UTF-8", "UTF-16").encode("utf-16")
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is text, not binary data
+    assert records == [Acknowledgement(1, ORDER, "Failure", None, None, ())]
+
+
+def test_an_empty_merchant_order_id_is_absent_and_operation_type_is_accepted() -> None:
+    # Given an empty optional element and an OperationType
+    data = envelope(
+        "<Message><MessageID>1</MessageID><OperationType>Update</OperationType>"
+        f"<OrderAcknowledgement><AmazonOrderID>{ORDER}</AmazonOrderID><MerchantOrderID/>"
+        "<StatusCode>Success</StatusCode></OrderAcknowledgement></Message>"
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the empty element counts as absent
+    assert records == [Acknowledgement(1, ORDER, "Success", None, None, ())]
+
+
+# --- whole-file problems -----------------------------------------------------------------------
+
+
+def test_a_mismatched_tag_is_malformed_with_its_position() -> None:
+    # Given XML whose tags do not match
+    data = envelope(message("1")).replace(b"</StatusCode>", b"</Status>")
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the feed is rejected, saying where (columns count from 1; 127 is the S of </Status>)
+    assert rejected.code == FileProblem.MALFORMED
+    assert rejected.description == (
+        "The XML is not well-formed: mismatched tag at line 3, column 127."
+    )
+
+
+def test_a_file_cut_off_mid_message_is_malformed_before_any_record_is_yielded() -> None:
+    # Given a feed whose first message is complete and whose second is cut off
+    data = envelope(message("1"), message("2"))
+    data = data[: data.rindex(b"<StatusCode>")]
+    records = read_order_acknowledgements(io.BytesIO(data))
+
+    # When the first record is asked for
+    with pytest.raises(FeedRejected) as caught:
+        next(records)
+
+    # Then the whole feed is rejected and nothing was yielded
+    assert caught.value.code == FileProblem.MALFORMED
+    assert caught.value.description == (
+        "The XML is not well-formed: no element found at line 4, column 106. "
+        "The file seems to be cut short."
+    )
+
+
+def test_an_undeclared_entity_is_malformed() -> None:
+    # Given a reference to an entity nobody declared
+    data = envelope(message("1", extra="<MerchantOrderID>&nope;</MerchantOrderID>"))
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then it is a well-formedness error
+    assert rejected.code == FileProblem.MALFORMED
+    assert rejected.description.startswith("The XML is not well-formed: undefined entity at line 3")
+
+
+def test_a_wrong_message_type_is_rejected() -> None:
+    # Given a fulfillment feed sent as an acknowledgement feed
+    data = envelope(message("1"), message_type="OrderFulfillment")
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the message type is named
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_MESSAGE_TYPE,
+        "MessageType is 'OrderFulfillment'; this feed takes OrderAcknowledgement.",
+    )
+
+
+def test_a_missing_message_type_is_rejected() -> None:
+    # Given an envelope that goes from Header straight to a Message
+    data = f"<AmazonEnvelope>{HEADER}{message('1')}</AmazonEnvelope>".encode()
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the feed is rejected
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_MESSAGE_TYPE,
+        "The MessageType is missing before the first Message.",
+    )
+
+
+def test_an_external_entity_is_forbidden() -> None:
+    # Given an XXE attempt that would read /etc/passwd into MerchantOrderID
+    data = (SAMPLES / "xxe.xml").read_bytes()
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the file is refused without resolving anything
+    assert rejected.code == FileProblem.FORBIDDEN_MARKUP
+    assert rejected.description == (
+        "The file has a document type declaration (<!DOCTYPE …>) or entity declarations; "
+        "feeds may not contain DTDs, entities or external references."
+    )
+
+
+def test_billion_laughs_is_forbidden() -> None:
+    # Given nested entities that would expand to a billion "lol"s
+    data = (SAMPLES / "billion_laughs.xml").read_bytes()
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the file is refused
+    assert rejected.code == FileProblem.FORBIDDEN_MARKUP
+
+
+def test_a_doctype_alone_is_forbidden() -> None:
+    # Given a DOCTYPE with no entities at all
+    data = envelope(message("1")).replace(
+        b"<AmazonEnvelope>",
+        b'<!DOCTYPE AmazonEnvelope SYSTEM "amzn-envelope.dtd">\n<AmazonEnvelope>',
+    )
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then DTDs are refused as such
+    assert rejected.code == FileProblem.FORBIDDEN_MARKUP
+
+
+def test_binary_garbage_is_unreadable() -> None:
+    # Given bytes that are not text
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+    # When they are parsed
+    rejected = rejection(data)
+
+    # Then the file is unreadable, naming the first binary byte
+    assert (rejected.code, rejected.description) == (
+        FileProblem.UNREADABLE_TEXT,
+        "The file is not text: byte 6 is the control character 0x1a. Send the feed as UTF-8 XML.",
+    )
+
+
+@pytest.mark.parametrize("data", [b"", b"  \r\n\t\n", b"\xef\xbb\xbf\n"])
+def test_an_empty_file_is_empty(data: bytes) -> None:
+    # Given no XML at all (nothing, whitespace, a bare byte-order mark)
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the feed is empty
+    assert (rejected.code, rejected.description) == (FileProblem.EMPTY, "The file is empty.")
+
+
+def test_an_envelope_without_messages_is_empty() -> None:
+    # Given a correct envelope with no Message
+    data = envelope()
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the feed is empty
+    assert (rejected.code, rejected.description) == (FileProblem.EMPTY, "The feed has no Message.")
+
+
+def test_a_foreign_root_is_the_wrong_envelope() -> None:
+    # Given a document whose root is not AmazonEnvelope
+    data = b"<OrderAcknowledgement><AmazonOrderID>1</AmazonOrderID></OrderAcknowledgement>"
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the root is named
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_ENVELOPE,
+        "The root element is <OrderAcknowledgement>; an Order Acknowledgement feed is an "
+        "<AmazonEnvelope>.",
+    )
+
+
+def test_an_envelope_without_header_is_the_wrong_envelope() -> None:
+    # Given an envelope that starts with its MessageType
+    data = envelope(message("1")).replace(HEADER.encode(), b"")
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the missing Header is reported
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_ENVELOPE,
+        "The AmazonEnvelope starts with <MessageType>; it must start with a Header.",
+    )
+
+
+def test_a_header_without_merchant_identifier_is_the_wrong_envelope() -> None:
+    # Given a Header that lacks MerchantIdentifier
+    data = envelope(message("1")).replace(
+        b"<MerchantIdentifier>M_SELLERDESK_42</MerchantIdentifier>", b""
+    )
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the Header is rejected
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_ENVELOPE,
+        "The Header lacks MerchantIdentifier.",
+    )
+
+
+def test_an_unknown_envelope_element_is_the_wrong_envelope() -> None:
+    # Given a stray element between messages
+    data = envelope(message("1"), "<Note>hi</Note>", message("2"))
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the element is named
+    assert (rejected.code, rejected.description) == (
+        FileProblem.WRONG_ENVELOPE,
+        "Unexpected <Note> in AmazonEnvelope; the envelope holds Header, MessageType, "
+        "then Message elements.",
+    )
+
+
+def test_a_rejection_pickles_with_its_code_and_description() -> None:
+    # Given a rejection, as a task runner would store it
+    rejected = FeedRejected(FileProblem.EMPTY, "The file is empty.")
+
+    # When it is pickled and restored
+    restored = pickle.loads(pickle.dumps(rejected))  # noqa: S301 - our own bytes
+
+    # Then nothing is lost
+    assert (restored.code, restored.description) == (FileProblem.EMPTY, "The file is empty.")
+    assert str(restored) == "EMPTY (5001): The file is empty."
+
+
+# --- per-message problems ----------------------------------------------------------------------
+
+
+def test_a_missing_message_id_is_reported_at_the_message_position() -> None:
+    # Given a second message without MessageID
+    data = envelope(message("1"), message(None, order=OTHER_ORDER))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then its error takes its position as id
+    assert records[1] == RecordError(
+        2, MessageProblem.INVALID_MESSAGE, "MessageID is missing.", OTHER_ORDER
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1.0", "x1", "123456789012345678901", ""])
+def test_an_unusable_message_id_is_invalid(value: str) -> None:
+    # Given a MessageID that is not a positive integer of 1-20 digits
+    data = envelope(message(value))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the message is invalid, reported at its position
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            f"MessageID '{value}' is not a positive whole number of 1 to 20 digits.",
+            ORDER,
+        )
+    ]
+
+
+def test_a_twenty_digit_message_id_is_accepted() -> None:
+    # Given the longest MessageID the schema allows
+    data = envelope(message("99999999999999999999"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is kept as a number
+    assert records == [Acknowledgement(99999999999999999999, ORDER, "Failure", None, None, ())]
+
+
+def test_a_repeated_message_id_is_a_duplicate_and_the_feed_goes_on() -> None:
+    # Given MessageID 5 twice, then another message
+    data = envelope(message("5"), message("5", order=OTHER_ORDER), message("6", order=OTHER_ORDER))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then only the repeat is refused
+    assert records == [
+        Acknowledgement(5, ORDER, "Failure", None, None, ()),
+        RecordError(
+            5,
+            MessageProblem.DUPLICATE_MESSAGE,
+            "MessageID 5 was already used by an earlier message in this feed.",
+            OTHER_ORDER,
+        ),
+        Acknowledgement(6, OTHER_ORDER, "Failure", None, None, ()),
+    ]
+
+
+def test_out_of_order_message_ids_are_still_checked_for_duplicates() -> None:
+    # Given ids that do not count up one by one
+    data = envelope(message("10"), message("3"), message("11"), message("3"), message("10"))
+
+    # When it is parsed
+    codes = [getattr(record, "code", None) for record in parse(data)]
+
+    # Then each repeat is caught
+    assert codes == [
+        None,
+        None,
+        None,
+        MessageProblem.DUPLICATE_MESSAGE,
+        MessageProblem.DUPLICATE_MESSAGE,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("order", "description"),
+    [
+        (None, "AmazonOrderID is missing."),
+        ("", "AmazonOrderID is empty."),
+        (
+            "2031234567-7654321",
+            "AmazonOrderID '2031234567-7654321' is not an order id like 123-1234567-1234567.",
+        ),
+        (
+            "١٢٣-1234567-7654321",
+            "AmazonOrderID '١٢٣-1234567-7654321' is not an order id like 123-1234567-1234567.",
+        ),
+    ],
+)
+def test_a_bad_order_id_is_invalid(order: str | None, description: str) -> None:
+    # Given a missing, empty, misshapen or non-ASCII-digit order id
+    data = envelope(message("1", order=order))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the order id is invalid
+    assert records == [RecordError(1, MessageProblem.INVALID_ORDER_ID, description)]
+
+
+@pytest.mark.parametrize(
+    ("status", "description"),
+    [
+        (None, "StatusCode is missing."),
+        ("Failed", "StatusCode 'Failed' is neither Success nor Failure."),
+        ("failure", "StatusCode 'failure' is neither Success nor Failure."),
+    ],
+)
+def test_a_bad_status_code_is_an_invalid_message(status: str | None, description: str) -> None:
+    # Given a missing or unknown StatusCode
+    data = envelope(message("1", status=status))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the message is invalid
+    assert records == [RecordError(1, MessageProblem.INVALID_MESSAGE, description, ORDER)]
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [
+        (
+            "1234567890123",
+            "Item 1: AmazonOrderItemCode '1234567890123' is not an order item id of 14 digits.",
+        ),
+        (
+            "1234567890123X",
+            "Item 1: AmazonOrderItemCode '1234567890123X' is not an order item id of 14 digits.",
+        ),
+        ("", "Item 1: AmazonOrderItemCode is empty."),
+    ],
+)
+def test_a_bad_item_code_is_invalid(code: str, description: str) -> None:
+    # Given an item code that is not 14 digits
+    data = envelope(message("1", items=item(code)))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the item code is invalid
+    assert records == [RecordError(1, MessageProblem.INVALID_ITEM_CODE, description, ORDER)]
+
+
+def test_an_item_without_code_is_invalid() -> None:
+    # Given an Item with only a reason
+    data = envelope(message("1", items="<Item><CancelReason>NoInventory</CancelReason></Item>"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the missing code is reported
+    assert records == [
+        RecordError(
+            1, MessageProblem.INVALID_ITEM_CODE, "Item 1: AmazonOrderItemCode is missing.", ORDER
+        )
+    ]
+
+
+def test_an_unknown_cancel_reason_is_invalid() -> None:
+    # Given a reason outside the schema's list, on the second item
+    data = envelope(message("1", items=item(ITEM) + item(OTHER_ITEM, reason="OutOfStock")))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the reason and its item are named, with the valid codes
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_REASON,
+            f"Item 2 ({OTHER_ITEM}): CancelReason 'OutOfStock' is not a cancellation reason; "
+            "use one of BuyerCanceled, CarrierCoverageFailure, CarrierCreditDecision, "
+            "CustomerExchange, CustomerReturn, GeneralAdjustment, MerchandiseNotReceived, "
+            "NoInventory, PricingError, RiskAssessmentInformationNotValid, "
+            "ShippingAddressUndeliverable.",
+            ORDER,
+            OTHER_ITEM,
+        )
+    ]
+
+
+def test_a_miscased_cancel_reason_gets_a_hint() -> None:
+    # Given a reason in the wrong case
+    data = envelope(message("1", items=item(reason="noinventory")))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the right spelling is suggested
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_REASON,
+            f"Item 1 ({ITEM}): CancelReason 'noinventory' is not a cancellation reason; "
+            "did you mean NoInventory?",
+            ORDER,
+            ITEM,
+        )
+    ]
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "1.5", "two", "", "2147483648", "9" * 30])
+def test_a_bad_quantity_is_invalid(quantity: str) -> None:
+    # Given a quantity that is zero, negative, fractional, not a number, empty or huge
+    data = envelope(message("1", items=item(reason="NoInventory", quantity=quantity)))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the quantity is invalid
+    shown = quantity if len(quantity) <= 40 else quantity[:40] + "…"
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_QUANTITY,
+            f"Item 1 ({ITEM}): Quantity '{shown}' is not a whole number from 1 to 2147483647.",
+            ORDER,
+            ITEM,
+        )
+    ]
+
+
+def test_a_reason_on_a_success_is_refused() -> None:
+    # Given a Success acknowledgement whose item has a CancelReason
+    data = envelope(message("1", status="Success", items=item(reason="BuyerCanceled")))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the reason is refused
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.REASON_WITHOUT_FAILURE,
+            f"Item 1 ({ITEM}): CancelReason BuyerCanceled is given but StatusCode is Success; "
+            "a reason goes only with Failure.",
+            ORDER,
+            ITEM,
+        )
+    ]
+
+
+def test_an_unexpected_element_is_an_invalid_message() -> None:
+    # Given a misspelt element inside an Item
+    data = envelope(
+        message(
+            "1",
+            items="<Item><AmazonOrderItemCode>12345678901234</AmazonOrderItemCode>"
+            "<CancelReaosn>NoInventory</CancelReaosn></Item>",
+        )
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is named rather than ignored
+    assert records == [
+        RecordError(
+            1, MessageProblem.INVALID_MESSAGE, "Unexpected element <CancelReaosn> in <Item>.", ORDER
+        )
+    ]
+
+
+def test_an_element_given_twice_is_an_invalid_message() -> None:
+    # Given two StatusCodes in one acknowledgement
+    data = envelope(message("1", extra="<StatusCode>Success</StatusCode>"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the repetition is reported
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            "<StatusCode> appears twice in <OrderAcknowledgement>.",
+            ORDER,
+        )
+    ]
+
+
+def test_a_message_without_acknowledgement_is_invalid() -> None:
+    # Given a Message with only its id
+    data = envelope("<Message><MessageID>4</MessageID></Message>")
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is invalid
+    assert records == [
+        RecordError(4, MessageProblem.INVALID_MESSAGE, "The message has no OrderAcknowledgement.")
+    ]
+
+
+def test_an_unknown_operation_type_is_invalid() -> None:
+    # Given an OperationType outside the schema's list
+    data = envelope(
+        "<Message><MessageID>1</MessageID><OperationType>Cancel</OperationType>"
+        f"<OrderAcknowledgement><AmazonOrderID>{ORDER}</AmazonOrderID>"
+        "<StatusCode>Failure</StatusCode></OrderAcknowledgement></Message>"
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is invalid
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            "OperationType 'Cancel' is not Update, Delete or PartialUpdate.",
+            ORDER,
+        )
+    ]
+
+
+def test_the_same_item_twice_in_a_message_is_invalid() -> None:
+    # Given two Items with one item code
+    data = envelope(message("1", items=item(ITEM, quantity="1") + item(ITEM, quantity="1")))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the ambiguity is refused
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            f"Item 2: AmazonOrderItemCode {ITEM} appears in an earlier Item of this message.",
+            ORDER,
+            ITEM,
+        )
+    ]
+
+
+def test_a_huge_merchant_order_id_is_refused_and_not_repeated_in_full() -> None:
+    # Given a MerchantOrderID of a million characters
+    data = envelope(message("1", extra=f"<MerchantOrderID>{'A' * 1_000_000}</MerchantOrderID>"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is refused with a short description
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            f"MerchantOrderID '{'A' * 40}…' is longer than 100 characters.",
+            ORDER,
+        )
+    ]
+
+
+def test_a_merchant_order_id_of_100_characters_is_accepted() -> None:
+    # Given a MerchantOrderID at the limit
+    data = envelope(message("1", extra=f"<MerchantOrderID>{'A' * 100}</MerchantOrderID>"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then it is kept
+    assert records == [Acknowledgement(1, ORDER, "Failure", "A" * 100, None, ())]
+
+
+def test_more_than_a_thousand_items_is_invalid() -> None:
+    # Given a message with 1,001 items
+    items = "".join(item(f"{n:014d}") for n in range(1, 1002))
+    data = envelope(message("1", items=items))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the message is refused
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            "The message has more than 1000 Item elements.",
+            ORDER,
+        )
+    ]
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def test_a_hundred_thousand_messages_parse_in_bounded_memory(tmp_path: Path) -> None:
+    # Given a feed of 100,000 messages (about 28 MB) on disk
+    path = tmp_path / "big.xml"
+    with path.open("wb") as out:
+        out.write(envelope().removesuffix(b"</AmazonEnvelope>\n"))
+        for message_id in range(1, 100_001):
+            out.write(message(str(message_id), items=item(reason="NoInventory")).encode())
+        out.write(b"</AmazonEnvelope>\n")
+
+    # When both passes run over it under tracemalloc
+    with path.open("rb") as source:
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in read_order_acknowledgements(source))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+    # Then every message was read while the peak stayed small (measured: about 0.2 MB)
+    assert count == 100_000
+    assert peak < 5 * 1024 * 1024
+
+
+# --- any input ---------------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "<AmazonEnvelope>",
+    "</AmazonEnvelope>",
+    HEADER,
+    "<MessageType>OrderAcknowledgement</MessageType>",
+    "<Message>",
+    "</Message>",
+    "<MessageID>1</MessageID>",
+    "<MessageID>2</MessageID>",
+    "<OrderAcknowledgement>",
+    "</OrderAcknowledgement>",
+    f"<AmazonOrderID>{ORDER}</AmazonOrderID>",
+    "<StatusCode>Failure</StatusCode>",
+    "<StatusCode>Success</StatusCode>",
+    "<Item>",
+    "</Item>",
+    f"<AmazonOrderItemCode>{ITEM}</AmazonOrderItemCode>",
+    "<CancelReason>NoInventory</CancelReason>",
+    "<Quantity>2</Quantity>",
+    "<!DOCTYPE a>",
+    "&amp;",
+    "Å",
+    "\x00",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30), st.binary(max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_any_input_gives_records_or_a_rejection_before_the_first_record(
+    fragments: list[str], tail: bytes
+) -> None:
+    # Given any arrangement of feed fragments, perhaps with stray bytes after them
+    records = read_order_acknowledgements(io.BytesIO("".join(fragments).encode() + tail))
+
+    # When it is read to the end
+    yielded: list[Acknowledgement | RecordError] = []
+    try:
+        yielded.extend(records)
+    except FeedRejected:
+        # Then a rejection only ever comes before the first record
+        assert yielded == []
+
+    # And nothing but records and errors come out
+    assert all(isinstance(record, Acknowledgement | RecordError) for record in yielded)

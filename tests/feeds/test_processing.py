@@ -1,0 +1,319 @@
+"""Feeds end to end: a document in, cancellations applied through the service, a report out."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from sellerdesk.catalog.models import InventoryLedgerEntry
+from sellerdesk.core.errors import InvalidTransition
+from sellerdesk.feeds import processing
+from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.processing import feeds_requeue
+from sellerdesk.feeds.services import feed_cancel, feed_submit
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.orders.services import order_confirm_shipment
+from tests.conftest import run_tasks
+from tests.factories import make_listing, make_order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
+
+
+def submit(seller, content: str | bytes, feed_type=FeedType.ORDER_CANCELLATION_FILE, **options):
+    data = content.encode() if isinstance(content, str) else content
+    return feed_submit(
+        seller=seller,
+        feed_type=feed_type,
+        chunks=[data],
+        content_type="text/plain",
+        filename="cancel.txt",
+        source=options.pop("source", Feed.Source.UPLOAD),
+        **options,
+    )
+
+
+def envelope(*messages: str, message_type: str = "OrderAcknowledgement") -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<AmazonEnvelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">'
+        "<Header><DocumentVersion>1.01</DocumentVersion>"
+        "<MerchantIdentifier>M</MerchantIdentifier></Header>"
+        f"<MessageType>{message_type}</MessageType>{''.join(messages)}</AmazonEnvelope>"
+    )
+
+
+def ack(message_id: int, order_id: str, status: str = "Failure", items: str = "", extra: str = ""):
+    return (
+        f"<Message><MessageID>{message_id}</MessageID><OrderAcknowledgement>"
+        f"<AmazonOrderID>{order_id}</AmazonOrderID>{extra}<StatusCode>{status}</StatusCode>"
+        f"{items}</OrderAcknowledgement></Message>"
+    )
+
+
+def item(code: str, reason: str = "NoInventory", quantity: int | None = None) -> str:
+    quantity_xml = "" if quantity is None else f"<Quantity>{quantity}</Quantity>"
+    return (
+        f"<Item><AmazonOrderItemCode>{code}</AmazonOrderItemCode>"
+        f"<CancelReason>{reason}</CancelReason>{quantity_xml}</Item>"
+    )
+
+
+def results(feed: Feed) -> list[tuple[Decimal, str, int]]:
+    return list(
+        feed.results.order_by("position", "message_code").values_list(
+            "message_id", "result_code", "message_code"
+        )
+    )
+
+
+def test_a_cancellation_file_cancels_its_orders_and_reports_the_rest(seller, other_seller):
+    listing = make_listing(seller, quantity=50)
+    first, second, shipped, pending = (make_order(seller, (listing, 1)) for _ in range(4))
+    order_confirm_shipment(
+        seller=seller,
+        amazon_order_id=shipped.amazon_order_id,
+        actor=None,
+        carrier="PostNord",
+        tracking_number="UA1SE",
+    )
+    Order.objects.filter(pk=pending.pk).update(status="Pending", payment_authorized=False)
+    theirs = make_order(other_seller)
+    content = HEADER + "".join(
+        f"{order_id}\t{reason}\t\n"
+        for order_id, reason in [
+            (first.amazon_order_id, "PricingError"),
+            (second.amazon_order_id, "NoInventory"),
+            (shipped.amazon_order_id, "PricingError"),
+            (pending.amazon_order_id, "PricingError"),
+            (theirs.amazon_order_id, "PricingError"),
+            ("123-4567890-1234567", "PricingError"),
+        ]
+    )
+
+    feed = submit(seller, content)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert feed.processing_status == "DONE"
+    assert (
+        feed.messages_processed,
+        feed.messages_successful,
+        feed.messages_with_error,
+        feed.messages_with_warning,
+    ) == (6, 2, 4, 0)
+    assert results(feed) == [
+        (4, "Error", 18010),
+        (5, "Error", 18009),
+        (6, "Error", 18002),
+        (7, "Error", 18002),
+    ]
+    assert set(Order.objects.filter(status="Canceled").values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    assert OrderEvent.objects.filter(kind="cancelled", source="file").count() == 2
+    assert OutboundEmail.objects.filter(status="sent").count() == 2
+    theirs.refresh_from_db()
+    assert theirs.status == "Unshipped"
+    report = feed.result_document.file.open("rb").read().decode()
+    assert "Number of records processed\t6" in report
+    assert "Number of records successful\t2" in report
+    assert f"4\t{shipped.amazon_order_id}\t\t18010\tError\t" in report
+
+
+def test_an_xml_feed_cancels_orders_and_items_and_reports_each_problem(seller):
+    mug, towel = make_listing(seller, quantity=50), make_listing(seller, quantity=50)
+    whole = make_order(seller, (mug, 1))
+    partial = make_order(seller, (mug, 3), (towel, 1))
+    acknowledged = make_order(seller, (towel, 1))
+    mug_item = partial.items.get(listing=mug)
+    content = envelope(
+        ack(1, whole.amazon_order_id, items=item(whole.items.get().order_item_id, "PricingError")),
+        ack(2, partial.amazon_order_id, items=item(mug_item.order_item_id, "NoInventory", 2)),
+        ack(3, partial.amazon_order_id, items=item(mug_item.order_item_id, "NoInventory", 5)),
+        ack(4, partial.amazon_order_id, items=item("99999999999999")),
+        ack(
+            5,
+            acknowledged.amazon_order_id,
+            "Success",
+            extra="<MerchantOrderID>SO-77</MerchantOrderID>",
+        ),
+        ack(6, whole.amazon_order_id, items=item(whole.items.get().order_item_id, "PricingError")),
+        ack(7, whole.amazon_order_id),
+    )
+
+    feed = submit(seller, content, feed_type=FeedType.ORDER_ACKNOWLEDGEMENT, source=Feed.Source.API)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert feed.processing_status == "DONE"
+    assert results(feed) == [
+        (3, "Error", 18007),
+        (4, "Error", 18005),
+        (6, "Warning", 18011),
+        (7, "Warning", 18011),
+        (7, "Warning", 18014),
+    ]
+    whole.refresh_from_db()
+    partial.refresh_from_db()
+    mug_item.refresh_from_db()
+    acknowledged.refresh_from_db()
+    assert (whole.status, partial.status, mug_item.quantity_cancelled) == (
+        "Canceled",
+        "Unshipped",
+        2,
+    )
+    assert acknowledged.seller_order_id == "SO-77"
+    assert acknowledged.events.filter(kind="acknowledged").count() == 1
+    report = feed.result_document.file.open("rb").read().decode()
+    assert "<MessagesProcessed>7</MessagesProcessed>" in report
+    assert "<MessagesWithError>2</MessagesWithError>" in report
+    assert "<ResultMessageCode>18007</ResultMessageCode>" in report
+
+
+def test_a_dry_run_reports_the_same_and_changes_nothing(seller):
+    listing = make_listing(seller, quantity=10)
+    order = make_order(seller, (listing, 2))
+    content = (
+        HEADER + f"{order.amazon_order_id}\tNoInventory\t\n123-0000000-0000000\tNoInventory\t\n"
+    )
+
+    feed = submit(seller, content, dry_run=True)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.messages_successful, feed.messages_with_error) == (
+        "DONE",
+        1,
+        1,
+    )
+    order.refresh_from_db()
+    listing.refresh_from_db()
+    assert (order.status, listing.quantity) == ("Unshipped", 8)
+    assert not OutboundEmail.objects.exists()
+    assert not OrderEvent.objects.filter(kind="cancelled").exists()
+
+
+def test_submitting_the_same_file_twice_cancels_once_and_emails_once(seller):
+    listing = make_listing(seller, quantity=10)
+    orders = [make_order(seller, (listing, 1)) for _ in range(3)]
+    content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
+
+    first = submit(seller, content)
+    run_tasks()
+    second = submit(seller, content)
+    run_tasks()
+
+    second.refresh_from_db()
+    assert (second.messages_successful, second.messages_with_warning) == (3, 3)
+    assert {code for _, _, code in results(second)} == {18011}
+    assert OutboundEmail.objects.count() == 3
+    assert InventoryLedgerEntry.objects.filter(cause="cancellation_restock").count() == 3
+    listing.refresh_from_db()
+    assert listing.quantity == 10
+    assert first.pk != second.pk
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        ("<AmazonEnvelope><Header>", 5000),
+        ("", 5001),
+        ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><AmazonEnvelope/>', 5003),
+    ],
+)
+def test_a_broken_xml_file_is_fatal_and_changes_nothing(seller, content, code):
+    order = make_order(seller)
+
+    feed = submit(seller, content, feed_type=FeedType.ORDER_ACKNOWLEDGEMENT)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.fatal_code) == ("FATAL", code)
+    report = feed.result_document.file.open("rb").read().decode()
+    assert "<StatusCode>Rejected</StatusCode>" in report
+    assert f"<ResultMessageCode>{code}</ResultMessageCode>" in report
+    order.refresh_from_db()
+    assert order.status == "Unshipped"
+
+
+def test_a_wrong_message_type_is_fatal(seller):
+    feed = submit(
+        seller,
+        envelope(ack(1, "123-1234567-1234567"), message_type="OrderAdjustment"),
+        feed_type=FeedType.ORDER_ACKNOWLEDGEMENT,
+    )
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.fatal_code) == ("FATAL", 5002)
+
+
+def test_a_killed_worker_resumes_and_cancels_every_order_exactly_once(seller, monkeypatch):
+    listing = make_listing(seller, quantity=100)
+    orders = [make_order(seller, (listing, 1)) for _ in range(7)]
+    content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
+    content += "bad-id\tPricingError\t\n"
+    monkeypatch.setattr(processing, "BATCH_SIZE", 3)
+    real_apply = processing._apply_batch
+    applied: list[int] = []
+
+    def dies_after_two_batches(**kwargs):
+        if len(applied) == 2:
+            raise SystemExit("worker killed")
+        applied.append(kwargs["first_position"])
+        real_apply(**kwargs)
+
+    monkeypatch.setattr(processing, "_apply_batch", dies_after_two_batches)
+    feed = submit(seller, content)
+    with pytest.raises(SystemExit):
+        processing.feed_process(feed_pk=feed.pk)
+    feed.refresh_from_db()
+    halfway = (feed.processing_status, feed.records_done)
+    monkeypatch.setattr(processing, "_apply_batch", real_apply)
+    Feed.objects.filter(pk=feed.pk).update(heartbeat_at=timezone.now() - processing.LEASE)
+    DBTaskResult.objects.all().delete()
+
+    assert feeds_requeue() == 1
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert halfway == ("IN_PROGRESS", 6)
+    assert (feed.processing_status, feed.messages_processed, feed.messages_with_error) == (
+        "DONE",
+        8,
+        1,
+    )
+    assert Order.objects.filter(status="Canceled").count() == 7
+    assert OrderEvent.objects.filter(kind="cancelled").count() == 7
+    assert OutboundEmail.objects.count() == 7
+    assert results(feed) == [(9, "Error", 18001)]
+
+
+def test_a_feed_can_be_cancelled_only_while_in_queue(seller):
+    order = make_order(seller)
+    queued = submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
+
+    feed_cancel(seller=seller, feed_id=queued.feed_id)
+    run_tasks()
+
+    queued.refresh_from_db()
+    order.refresh_from_db()
+    assert (queued.processing_status, order.status) == ("CANCELLED", "Unshipped")
+    with pytest.raises(InvalidTransition):
+        feed_cancel(seller=seller, feed_id=queued.feed_id)
+
+
+def test_money_is_untouched_by_a_cancellation_feed(seller):
+    order = make_order(seller, (make_listing(seller, price="10.10"), 3))
+
+    submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
+    run_tasks()
+
+    order.refresh_from_db()
+    assert order.order_total == Decimal("30.30")
