@@ -14,7 +14,7 @@ from typing import BinaryIO, cast
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
 from sellerdesk.feeds.codes import MessageProblem
@@ -68,6 +68,12 @@ WARNINGS = frozenset({MessageProblem.ALREADY_CANCELLED, MessageProblem.DEFAULT_R
 
 
 def feed_process(*, feed_pk: int) -> str:
+    # Reports are in English, as the marketplace's are, whoever submitted the feed.
+    with translation.override("en"):
+        return _process(feed_pk=feed_pk)
+
+
+def _process(*, feed_pk: int) -> str:
     feed = _claim(feed_pk=feed_pk)
     if feed is None:
         return "skipped"
