@@ -99,7 +99,7 @@ def _claim(*, feed_pk: int) -> Feed | None:
     now = timezone.now()
     with transaction.atomic():
         feed = (
-            Feed.objects.select_for_update()
+            Feed.objects.select_for_update(of=("self",))
             .select_related("seller", "input_document", "created_by")
             .filter(pk=feed_pk)
             .first()

@@ -118,7 +118,7 @@ def _claim(*, email_id: int) -> OutboundEmail | None:
     now = timezone.now()
     with transaction.atomic():
         email = (
-            OutboundEmail.objects.select_for_update()
+            OutboundEmail.objects.select_for_update(of=("self",))
             .select_related("order", "event")
             .filter(pk=email_id)
             .first()
