@@ -1,10 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sellerdesk.api.urls import api
+from sellerdesk.api import documents, lwa
+from sellerdesk.api.urls import api, spapi
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Login with Amazon's token endpoint and the Selling Partner API live at the server root, as
+    # on the marketplace, so that integrations only change the host they talk to.
+    path("auth/o2/token", lwa.token, name="lwa_token"),
+    path("feeds/documents/upload/<str:signed>", documents.upload, name="feed_document_upload"),
+    path(
+        "feeds/documents/download/<str:signed>",
+        documents.download,
+        name="feed_document_download",
+    ),
+    # Mounted at its own prefix rather than at "": ninja claims the empty path of its mount
+    # (api-root), and "/" belongs to the web pages.
+    path("feeds/2021-06-30/", spapi.urls),
+    path("developer/", include("sellerdesk.web.developer_urls")),
     path("", include("sellerdesk.web.urls")),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.models import DeveloperApplication, Seller, User
+from sellerdesk.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Seller)
@@ -15,3 +16,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "seller", "language", "is_staff"]
     list_filter = ["seller", "is_staff", "language"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Seller Desk", {"fields": ("seller", "language")}))  # type: ignore[misc]
+
+
+@admin.register(DeveloperApplication)
+class DeveloperApplicationAdmin(ReadOnlyAdmin):
+    """Sellers register, rotate and revoke their applications themselves; secrets are hashes."""
+
+    list_display = ["name", "seller", "client_id", "created_at", "revoked_at"]
+    list_filter = ["seller"]
+    search_fields = ["name", "client_id"]
+    exclude = ["client_secret_hash", "refresh_token_hash"]

@@ -34,3 +34,46 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
     )
+
+
+class DeveloperApplication(models.Model):
+    """A seller's integration, authorized for the seller's own data (Login with Amazon style).
+
+    Only hashes of the client secret and the refresh token are kept: each is shown once, when it
+    is issued."""
+
+    seller = models.ForeignKey(
+        Seller, on_delete=models.PROTECT, related_name="developer_applications"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    client_id = models.CharField(_("client identifier"), max_length=80, unique=True)
+    client_secret_hash = models.CharField(max_length=64)
+    refresh_token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("developer application")
+        verbose_name_plural = _("developer applications")
+        indexes = [models.Index(fields=["seller", "-created_at"], name="devapp_seller_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+
+class AccessToken(models.Model):
+    """A short-lived token from the token exchange; requests carry it in x-amz-access-token."""
+
+    application = models.ForeignKey(
+        DeveloperApplication, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["application", "expires_at"], name="token_app_expiry")]
+
+    def __str__(self) -> str:
+        return f"access token {self.pk} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,108 @@
-from ninja import NinjaAPI
+"""Two ninja APIs, one documentation page.
 
-from sellerdesk.api.errors import register_error_handlers
+`api` is Seller Desk's own API under /api/. `spapi` speaks the Selling Partner API's Feeds
+2021-06-30: mounted at /feeds/2021-06-30/, its paths are SP-API's, it takes the access token of
+the token exchange in x-amz-access-token, and it answers in English, as SP-API does. Like SP-API,
+which publishes one OpenAPI model per API section, it has its own schema
+(/feeds/2021-06-30/openapi.json). /api/docs shows one document with the operations of both."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
+
+from sellerdesk.api.errors import error_body, register_error_handlers
+from sellerdesk.api.feeds import router as feeds_router
+from sellerdesk.api.lwa import SellingPartnerAccessToken
 from sellerdesk.api.marketplace import router as marketplace_router
 
-api = NinjaAPI(title="Seller Desk API", version="0", docs_url="/docs", urls_namespace="api")
+
+class CombinedDocs(Swagger):
+    """The documentation page reads the combined schema rather than `api`'s own."""
+
+    def get_openapi_url(self, api: NinjaAPI, path_params: dict[str, Any]) -> str:
+        return reverse("api:openapi-combined")
+
+
+api = NinjaAPI(
+    title="Seller Desk API",
+    version="0",
+    docs_url="/docs",
+    urls_namespace="api",
+    docs=CombinedDocs(),
+)
 register_error_handlers(api)
 api.add_router("/marketplace/", marketplace_router)
+
+
+spapi = NinjaAPI(
+    title="Seller Desk: Selling Partner API",
+    version="2021-06-30",
+    description=(
+        "Wire-compatible with the Selling Partner API's Feeds 2021-06-30. Get an access token"
+        " from POST /auth/o2/token (as Login with Amazon) and send it in x-amz-access-token."
+    ),
+    urls_namespace="spapi",
+    auth=SellingPartnerAccessToken(),
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+register_error_handlers(spapi)
+
+
+@spapi.exception_handler(AuthenticationError)
+def _access_denied(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    # SP-API answers a missing, expired or revoked token with 403, not 401.
+    return spapi.create_response(
+        request, error_body("Unauthorized", "Access to requested resource is denied."), status=403
+    )
+
+
+# SP-API's codes for what ninja itself refuses (an unparsable body, for one).
+HTTP_ERROR_CODES = {400: "InvalidInput", 404: "NotFound", 415: "UnsupportedMediaType"}
+
+
+@spapi.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return spapi.create_response(
+        request,
+        error_body(HTTP_ERROR_CODES.get(error.status_code, "HttpError"), error.message),
+        status=error.status_code,
+    )
+
+
+def _in_english(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override("en"):
+            return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+spapi.add_decorator(_in_english, mode="view")
+spapi.add_router("", feeds_router)
+
+
+def combined_openapi_schema() -> dict[str, Any]:
+    """Both APIs in one OpenAPI document: `api`'s, with the paths and components of `spapi`."""
+    own, feeds = api.get_openapi_schema(), spapi.get_openapi_schema()
+    kinds = own.get("components", {}).keys() | feeds.get("components", {}).keys()
+    return {
+        **own,
+        "paths": {**own["paths"], **feeds["paths"]},
+        "components": {
+            kind: {**own["components"].get(kind, {}), **feeds["components"].get(kind, {})}
+            for kind in sorted(kinds)
+        },
+    }
+
+
+@api.get("/openapi-combined.json", include_in_schema=False, url_name="openapi-combined")
+def openapi_combined(request: HttpRequest) -> dict[str, Any]:
+    return combined_openapi_schema()

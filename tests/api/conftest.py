@@ -1,0 +1,157 @@
+"""Fixtures for the Selling Partner API: registered applications, access tokens, feeds, and a test
+client that checks every response against the operation's OpenAPI schema."""
+
+import datetime
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from sellerdesk.accounts.credentials import access_token_grant, application_register
+from sellerdesk.accounts.models import DeveloperApplication, Seller
+from sellerdesk.api.urls import spapi
+from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.services import feed_submit
+
+CANCELLATION_FILE = (
+    "TemplateType=OrderCancellation\tVersion=1.0\n"
+    "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Feed documents of each test in a directory of its own."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@dataclass(frozen=True)
+class Credentials:
+    application: DeveloperApplication
+    client_id: str
+    client_secret: str
+    refresh_token: str
+
+
+def register(seller: Seller, name: str = "Lagersystemet") -> Credentials:
+    application, client_secret, refresh_token = application_register(seller=seller, name=name)
+    return Credentials(application, application.client_id, client_secret, refresh_token)
+
+
+def access_token(credentials: Credentials) -> str:
+    token, _ = access_token_grant(
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        refresh_token=credentials.refresh_token,
+    )
+    return token
+
+
+@pytest.fixture
+def credentials(seller: Seller) -> Credentials:
+    return register(seller)
+
+
+@pytest.fixture
+def token(credentials: Credentials) -> str:
+    return access_token(credentials)
+
+
+@pytest.fixture
+def other_token(other_seller: Seller) -> str:
+    return access_token(register(other_seller, "Fjällsystemet"))
+
+
+def make_feed(
+    seller: Seller,
+    *,
+    feed_type: str = FeedType.ORDER_CANCELLATION_FILE,
+    status: str = Feed.Status.IN_QUEUE,
+    created_at: datetime.datetime | None = None,
+    content: bytes = CANCELLATION_FILE.encode(),
+) -> Feed:
+    """A feed as the Feeds API makes one; status and time set directly, as processing would."""
+    feed = feed_submit(
+        seller=seller,
+        feed_type=feed_type,
+        chunks=[content],
+        content_type="text/tab-separated-values; charset=UTF-8",
+        filename="",
+        source=Feed.Source.API,
+    )
+    changes: dict[str, Any] = {"processing_status": status}
+    if created_at is not None:
+        changes["created_at"] = created_at
+    if status != Feed.Status.IN_QUEUE:
+        changes["processing_start_time"] = timezone.now()
+    Feed.objects.filter(pk=feed.pk).update(**changes)
+    feed.refresh_from_db()
+    return feed
+
+
+@functools.cache
+def spapi_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(json.dumps(spapi.get_openapi_schema()))
+    return schema
+
+
+def assert_documented(response: Any, *, method: str, template: str) -> None:
+    """The status is one the operation documents, and the body matches its schema."""
+    schema = spapi_schema()
+    operation = schema["paths"][template][method.lower()]
+    documented = operation["responses"].get(str(response.status_code))
+    assert documented is not None, (
+        f"{method} {template} answered {response.status_code}, which its schema does not list"
+    )
+    if "content" not in documented:
+        assert response.content == b""
+        return
+    body_schema = documented["content"]["application/json"]["schema"]
+    jsonschema.Draft202012Validator({**body_schema, "components": schema["components"]}).validate(
+        response.json()
+    )
+
+
+class SpApi:
+    """The Django test client for /feeds/2021-06-30/..., with the access token header."""
+
+    def __init__(self, token: str | None):
+        self.token = token
+        self.client = Client()
+
+    def call(
+        self,
+        method: str,
+        template: str,
+        *,
+        query: dict[str, Any] | None = None,
+        body: object = None,
+        **path_params: str,
+    ) -> Any:
+        headers = {"x-amz-access-token": self.token} if self.token is not None else {}
+        path = template.format(**path_params)
+        if method == "GET":
+            response = self.client.get(path, query or {}, headers=headers)
+        else:
+            response = self.client.generic(
+                method,
+                path,
+                json.dumps(body) if body is not None else "",
+                content_type="application/json",
+                headers=headers,
+            )
+        assert_documented(response, method=method, template=template)
+        return response
+
+
+@pytest.fixture
+def sp(token: str) -> SpApi:
+    return SpApi(token)

@@ -1,0 +1,249 @@
+"""The presigned document URLs: PUT to upload an input document, GET to download a document."""
+
+import gzip
+import io
+import time
+from pathlib import Path
+
+import pytest
+from django.core import signing
+from django.test import Client
+
+from sellerdesk.api.documents import DOWNLOAD_SALT, UPLOAD_SALT
+from sellerdesk.feeds.models import FeedDocument
+from sellerdesk.feeds.services import (
+    feed_document_create,
+    feed_document_upload,
+    feed_result_document_create,
+)
+from tests.api.conftest import SpApi
+
+DOCUMENTS = "/feeds/2021-06-30/documents"
+DOCUMENT = "/feeds/2021-06-30/documents/{feedDocumentId}"
+FLAT_FILE = (
+    b"order-id\tcancellation-reason-code\tamazon-order-item-code\n"
+    b"171-1234567-7654321\tNoInventory\t12345678901234\n"
+)
+
+
+class SignedLongAgo(signing.TimestampSigner):
+    """Signs as if it were 301 seconds ago: one second past the URLs' lifetime."""
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) - 301)
+
+
+def create_document(sp: SpApi, content_type: str = "text/tab-separated-values") -> tuple[str, str]:
+    """The document id and the path of its upload URL, as createFeedDocument returns them."""
+    body = sp.call("POST", DOCUMENTS, body={"contentType": content_type}).json()
+    return body["feedDocumentId"], body["url"].removeprefix("http://testserver")
+
+
+def download_path(sp: SpApi, document_id: str) -> str:
+    url: str = sp.call("GET", DOCUMENT, feedDocumentId=document_id).json()["url"]
+    return url.removeprefix("http://testserver")
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def content(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+# Upload
+
+
+def test_put_to_the_upload_url_stores_the_document(seller, sp, media_root):
+    document_id, path = create_document(sp)
+
+    response = Client().put(path, FLAT_FILE, content_type="text/tab-separated-values")
+
+    assert response.status_code == 200
+    assert response.content == b""
+    document = FeedDocument.objects.get(document_id=document_id)
+    assert document.size == len(FLAT_FILE)
+    assert document.uploaded_at is not None
+    with document.file.open("rb") as stored:
+        assert stored.read() == FLAT_FILE
+    assert stored_files(media_root) == [media_root / f"feeds/{seller.pk}/{document_id}"]
+
+
+def test_a_document_of_exactly_the_limit_is_accepted(seller, sp, settings):
+    settings.FEED_MAX_BYTES = len(FLAT_FILE)
+    document_id, path = create_document(sp)
+
+    response = Client().put(path, FLAT_FILE, content_type="text/plain")
+
+    assert response.status_code == 200
+    assert FeedDocument.objects.get(document_id=document_id).size == len(FLAT_FILE)
+
+
+def test_a_document_over_the_limit_is_refused_and_nothing_is_stored(
+    seller, sp, settings, media_root
+):
+    settings.FEED_MAX_BYTES = len(FLAT_FILE) - 1
+    document_id, path = create_document(sp)
+
+    response = Client().put(path, FLAT_FILE, content_type="text/plain")
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "document_too_large",
+                "message": f"The document is larger than the limit of {len(FLAT_FILE) - 1} bytes.",
+                "details": "",
+            }
+        ]
+    }
+    document = FeedDocument.objects.get(document_id=document_id)
+    assert (document.uploaded_at, document.size, document.file.name) == (None, None, "")
+    assert stored_files(media_root) == []
+
+
+def test_a_second_upload_to_the_same_document_is_refused(seller, sp):
+    document_id, path = create_document(sp)
+    Client().put(path, FLAT_FILE, content_type="text/plain")
+
+    response = Client().put(path, b"other", content_type="text/plain")
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "already_uploaded"
+    with FeedDocument.objects.get(document_id=document_id).file.open("rb") as stored:
+        assert stored.read() == FLAT_FILE
+
+
+def test_an_expired_upload_url_is_refused(seller, media_root):
+    document = feed_document_create(seller=seller, content_type="text/plain")
+    signed = SignedLongAgo(salt=UPLOAD_SALT).sign(document.document_id)
+
+    response = Client().put(
+        f"/feeds/documents/upload/{signed}", FLAT_FILE, content_type="text/plain"
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "AccessDenied",
+                "message": "The URL has expired; request a new one from the Feeds API.",
+                "details": "",
+            }
+        ]
+    }
+    document.refresh_from_db()
+    assert document.uploaded_at is None
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(
+            lambda signed: signed[:-1] + ("A" if signed[-1] != "A" else "B"), id="tampered"
+        ),
+        pytest.param(
+            lambda signed: signed.replace("amzn1.tortuga.4.eu.", "amzn1.tortuga.4.eu.0"),
+            id="other-document",
+        ),
+        pytest.param(
+            lambda signed: signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(
+                signing.TimestampSigner(salt=UPLOAD_SALT).unsign(signed)
+            ),
+            id="download-url",
+        ),
+    ],
+)
+def test_a_forged_upload_url_is_refused(seller, sp, media_root, forge):
+    document_id, path = create_document(sp)
+    signed = path.removeprefix("/feeds/documents/upload/")
+
+    response = Client().put(
+        f"/feeds/documents/upload/{forge(signed)}", FLAT_FILE, content_type="text/plain"
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "SignatureDoesNotMatch",
+                "message": "The URL's signature is not valid.",
+                "details": "",
+            }
+        ]
+    }
+    assert FeedDocument.objects.get(document_id=document_id).uploaded_at is None
+    assert stored_files(media_root) == []
+
+
+def test_the_upload_url_takes_only_put(seller, sp):
+    _, path = create_document(sp)
+
+    assert Client().get(path).status_code == 405
+    assert Client().post(path, FLAT_FILE, content_type="text/plain").status_code == 405
+
+
+# Download
+
+
+def test_an_input_document_downloads_as_it_was_uploaded(seller, sp):
+    document_id, path = create_document(sp, "text/tab-separated-values; charset=UTF-8")
+    Client().put(path, FLAT_FILE, content_type="text/plain")
+
+    response = Client().get(download_path(sp, document_id))
+
+    assert response.status_code == 200
+    assert content(response) == FLAT_FILE
+    assert response["Content-Type"] == "text/tab-separated-values; charset=UTF-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{document_id}"'
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert "Content-Encoding" not in response
+
+
+def test_a_result_document_downloads_gzip_compressed(seller, sp):
+    report = "<?xml version='1.0'?><AmazonEnvelope>" + "<Result/>" * 2000 + "</AmazonEnvelope>"
+    result = feed_result_document_create(
+        seller=seller,
+        content_type="text/xml; charset=UTF-8",
+        content=io.BytesIO(report.encode()),
+    )
+
+    response = Client().get(download_path(sp, result.document_id))
+
+    assert response.status_code == 200
+    compressed = content(response)
+    assert gzip.decompress(compressed).decode() == report
+    assert len(compressed) < len(report)
+    # As from S3: the client decompresses, the HTTP library must not.
+    assert "Content-Encoding" not in response
+    assert response["Content-Type"] == "text/xml; charset=UTF-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{result.document_id}.gz"'
+
+
+def test_an_input_document_not_yet_uploaded_has_nothing_to_download(seller, sp):
+    document_id, _ = create_document(sp)
+
+    response = Client().get(download_path(sp, document_id))
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "document_empty"
+
+
+def test_an_expired_or_forged_download_url_is_refused(seller):
+    document = feed_document_upload(
+        document=feed_document_create(seller=seller, content_type="text/plain"),
+        chunks=[FLAT_FILE],
+    )
+    expired = SignedLongAgo(salt=DOWNLOAD_SALT).sign(document.document_id)
+    upload = signing.TimestampSigner(salt=UPLOAD_SALT).sign(document.document_id)
+
+    late = Client().get(f"/feeds/documents/download/{expired}")
+    wrong_salt = Client().get(f"/feeds/documents/download/{upload}")
+
+    assert (late.status_code, late.json()["errors"][0]["code"]) == (403, "AccessDenied")
+    assert (wrong_salt.status_code, wrong_salt.json()["errors"][0]["code"]) == (
+        403,
+        "SignatureDoesNotMatch",
+    )
