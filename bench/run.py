@@ -46,7 +46,9 @@ from sellerdesk.accounts.models import Seller, User  # noqa: E402
 from sellerdesk.cancellations.reasons import CancelReason  # noqa: E402
 from sellerdesk.cancellations.services import order_cancel  # noqa: E402
 from sellerdesk.orders.models import Order, OrderStatus  # noqa: E402
-from sellerdesk.orders.selectors import PAGE_SIZE, encode_cursor  # noqa: E402
+from sellerdesk.orders.selectors import PAGE_SIZES, encode_cursor  # noqa: E402
+
+PAGE_SIZE = PAGE_SIZES[0]
 
 PAGE_TARGET_MS = 50.0
 CANCEL_TARGET_MS = 20.0

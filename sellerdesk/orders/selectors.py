@@ -15,7 +15,7 @@ from sellerdesk.core.ids import is_order_id
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
 
-PAGE_SIZE = 50
+PAGE_SIZES = (50, 100, 250, 500)
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,9 @@ def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -
     return email
 
 
-def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = None) -> OrderPage:
+def order_list(
+    *, seller: Seller, filters: OrderFilter, cursor: str | None = None, page_size: int = 50
+) -> OrderPage:
     """One page of the seller's orders, by purchase date, with keyset pagination: a page deep
     in the list costs the same as the first."""
     orders = filtered_orders(seller=seller, filters=filters)
@@ -80,11 +82,11 @@ def order_list(*, seller: Seller, filters: OrderFilter, cursor: str | None = Non
     rows = list(
         orders.order_by(*ordering).prefetch_related(
             Prefetch("items", queryset=OrderItem.objects.order_by("pk"))
-        )[: PAGE_SIZE + 1]
+        )[: page_size + 1]
     )
     next_cursor = None
-    if len(rows) > PAGE_SIZE:
-        rows = rows[:PAGE_SIZE]
+    if len(rows) > page_size:
+        rows = rows[:page_size]
         next_cursor = encode_cursor(rows[-1].purchase_date, rows[-1].pk)
     return OrderPage(orders=rows, next_cursor=next_cursor)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
 from sellerdesk.orders.models import OrderItem, OrderStatus
+from sellerdesk.orders.selectors import PAGE_SIZES
 
 
 class OrderFilterForm(forms.Form):
@@ -18,6 +19,9 @@ class OrderFilterForm(forms.Form):
         choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))], required=False
     )
     cursor = forms.CharField(required=False, max_length=200)
+    per_page = forms.TypedChoiceField(
+        choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
+    )
 
 
 class CancelOrderForm(forms.Form):

@@ -20,6 +20,7 @@ from sellerdesk.core.errors import ApplicationError, NotFound
 from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
+    PAGE_SIZES,
     OrderFilter,
     order_get,
     order_list,
@@ -65,7 +66,10 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
         newest_first=data.get("sort", "newest") != "oldest",
     )
     page = order_list(
-        seller=current_seller(request), filters=filters, cursor=data.get("cursor") or None
+        seller=current_seller(request),
+        filters=filters,
+        cursor=data.get("cursor") or None,
+        page_size=data.get("per_page") or PAGE_SIZES[0],
     )
     params = request.GET.copy()
     params.pop("cursor", None)
@@ -89,6 +93,8 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
             "next_query": next_params.urlencode() if page.next_cursor else "",
             "first_query": params.urlencode(),
             "is_later_page": bool(data.get("cursor")),
+            "page_sizes": PAGE_SIZES,
+            "per_page": data.get("per_page") or PAGE_SIZES[0],
         },
     )
 
