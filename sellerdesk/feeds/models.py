@@ -91,6 +91,8 @@ class Feed(models.Model):
     messages_successful = models.PositiveIntegerField(default=0)
     messages_with_error = models.PositiveIntegerField(default=0)
     messages_with_warning = models.PositiveIntegerField(default=0)
+    # A dry run's forecast: orders in the cancellation rate's window it would cancel first.
+    projected_cancellations = models.PositiveIntegerField(default=0)
     fatal_code = models.PositiveIntegerField(null=True, blank=True)
     fatal_description = models.TextField(blank=True)
 

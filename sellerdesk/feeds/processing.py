@@ -29,12 +29,13 @@ from sellerdesk.feeds.reports import (
     write_processing_report_xml,
 )
 from sellerdesk.feeds.services import feed_result_document_create
+from sellerdesk.metrics.rates import first_cancellations_in_window
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
 from sellerdesk.orders.models import OrderEvent
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 # A feed whose worker has not reported for this long is taken over by the next run.
 LEASE = datetime.timedelta(minutes=2)
 DEFAULT_REASON = "GeneralAdjustment"
@@ -172,7 +173,11 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                 ],
                 actor=feed.created_by,
             )
+            projected = 0
             if feed.dry_run:
+                projected = first_cancellations_in_window(
+                    seller=feed.seller, events=[o.event for o in outcomes if o.event is not None]
+                )
                 transaction.set_rollback(True)
         for (position, record, _request), outcome in zip(cancels, outcomes, strict=True):
             results.extend(_outcome_results(feed, position, record, outcome))
@@ -197,6 +202,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             messages_successful=F("messages_successful") + count - len(errors),
             messages_with_error=F("messages_with_error") + len(errors),
             messages_with_warning=F("messages_with_warning") + len(warned),
+            projected_cancellations=F("projected_cancellations") + projected,
             heartbeat_at=timezone.now(),
         )
 

@@ -51,3 +51,29 @@ def cancellation_rate(
         extra = window.filter(pk__in=list(also_cancelling))
     cancelled |= set(extra.values_list("pk", flat=True))
     return CancellationRate(cancelled=len(cancelled), orders=window.count())
+
+
+def cancellation_rate_after(*, rate: CancellationRate, more_cancelled: int) -> CancellationRate:
+    return CancellationRate(cancelled=rate.cancelled + more_cancelled, orders=rate.orders)
+
+
+def first_cancellations_in_window(
+    *, seller: Seller, events: Collection[OrderEvent], now: datetime.datetime | None = None
+) -> int:
+    """How many orders these cancellation events cancel for the first time within the rate's
+    window: what they add to the rate."""
+    if not events:
+        return 0
+    since = (now or timezone.now()) - WINDOW
+    earlier = OrderEvent.objects.filter(
+        order=OuterRef("pk"), kind=OrderEvent.Kind.CANCELLED
+    ).exclude(pk__in=[event.pk for event in events])
+    return (
+        Order.objects.filter(
+            seller=seller,
+            pk__in={event.order_id for event in events},
+            purchase_date__gte=since,
+        )
+        .exclude(Exists(earlier))
+        .count()
+    )

@@ -14,6 +14,7 @@ from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
+from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
 from sellerdesk.web.forms import UploadForm
 from sellerdesk.web.views import current_seller, seller_required
 
@@ -80,8 +81,13 @@ def history(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
     feed = feed_get(seller=current_seller(request), feed_id=feed_id)
     results = Paginator(feed.results.order_by("position", "message_code"), RESULTS_PER_PAGE)
+    rate = cancellation_rate(seller=feed.seller)
     context = {
         "feed": feed,
+        "rate_now": rate,
+        "rate_after": cancellation_rate_after(
+            rate=rate, more_cancelled=feed.projected_cancellations
+        ),
         "results": results.get_page(request.GET.get("page")),
         "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
     }

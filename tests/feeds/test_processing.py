@@ -192,6 +192,7 @@ def test_a_dry_run_reports_the_same_and_changes_nothing(seller):
         1,
         1,
     )
+    assert feed.projected_cancellations == 1
     order.refresh_from_db()
     listing.refresh_from_db()
     assert (order.status, listing.quantity) == ("Unshipped", 8)

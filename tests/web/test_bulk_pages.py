@@ -58,6 +58,9 @@ def test_validate_only_changes_nothing(seller, seller_client):
 
     feed = Feed.objects.get()
     assert (feed.dry_run, feed.processing_status, feed.messages_successful) == (True, "DONE", 1)
+    page = seller_client.get(reverse("feeds:detail", args=[feed.feed_id])).content.decode()
+    assert re.search(r'class="rate-now">0,00 %', page)
+    assert re.search(r'class="rate-after danger-text">100,00 %', page)
     order.refresh_from_db()
     assert order.status == "Unshipped"
     assert not OutboundEmail.objects.exists()
