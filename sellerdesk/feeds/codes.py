@@ -37,3 +37,4 @@ class MessageProblem(IntEnum):
     REASON_WITHOUT_FAILURE = 18013  # CancelReason on a Success acknowledgement
     DEFAULT_REASON_USED = 18014  # Warning: Failure without a CancelReason; GeneralAdjustment used
     ORDER_CANCELLED = 18015  # a Success acknowledgement of an order that is cancelled
+    DRY_RUN_FORECAST = 18016  # Warning, MessageID 0: a dry run applied nothing; the rate forecast

@@ -29,7 +29,11 @@ from sellerdesk.feeds.reports import (
     write_processing_report_xml,
 )
 from sellerdesk.feeds.services import feed_result_document_create
-from sellerdesk.metrics.rates import first_cancellations_in_window
+from sellerdesk.metrics.rates import (
+    cancellation_rate,
+    cancellation_rate_after,
+    first_cancellations_in_window,
+)
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
 from sellerdesk.orders.models import OrderEvent
 
@@ -277,19 +281,38 @@ def _finish(*, feed: Feed) -> None:
         with_error=feed.messages_with_error,
         with_warning=feed.messages_with_warning,
     )
-    results = (
-        MessageResult(
-            message_id=int(row.message_id),
-            result_code=row.result_code,
-            message_code=row.message_code,
-            description=row.description,
-            amazon_order_id=row.amazon_order_id or None,
-            order_item_id=row.order_item_id or None,
-            sku=row.sku or None,
-        )
-        for row in feed.results.order_by("position", "message_code").iterator(chunk_size=2000)
+    forecast = [_forecast(feed)] if feed.dry_run else []
+    results = itertools.chain(
+        forecast,
+        (
+            MessageResult(
+                message_id=int(row.message_id),
+                result_code=row.result_code,
+                message_code=row.message_code,
+                description=row.description,
+                amazon_order_id=row.amazon_order_id or None,
+                order_item_id=row.order_item_id or None,
+                sku=row.sku or None,
+            )
+            for row in feed.results.order_by("position", "message_code").iterator(chunk_size=2000)
+        ),
     )
     _store_report(feed=feed, summary=summary, results=results, status=Feed.Status.DONE)
+
+
+def _forecast(feed: Feed) -> MessageResult:
+    rate = cancellation_rate(seller=feed.seller)
+    after = cancellation_rate_after(rate=rate, more_cancelled=feed.projected_cancellations)
+    return MessageResult(
+        message_id=0,
+        result_code="Warning",
+        message_code=int(MessageProblem.DRY_RUN_FORECAST),
+        description=(
+            f"Dry run: nothing was applied. Cancellation rate over the last 7 days: "
+            f"{rate.percent} % ({rate.cancelled}/{rate.orders}) now, {after.percent} % "
+            f"({after.cancelled}/{after.orders}) if applied; target under 2.5 %."
+        ),
+    )
 
 
 def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:

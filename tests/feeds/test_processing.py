@@ -193,6 +193,9 @@ def test_a_dry_run_reports_the_same_and_changes_nothing(seller):
         1,
     )
     assert feed.projected_cancellations == 1
+    report = feed.result_document.file.open("rb").read().decode()
+    assert "0\t\t\t18016\tWarning\tDry run: nothing was applied." in report
+    assert "0.00 % (0/1) now, 100.00 % (1/1) if applied" in report
     order.refresh_from_db()
     listing.refresh_from_db()
     assert (order.status, listing.quantity) == ("Unshipped", 8)
