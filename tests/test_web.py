@@ -310,3 +310,54 @@ def test_keyset_pagination_links(seller, seller_client):
     assert (len(first_ids), len(second_ids)) == (50, 5)
     assert not set(first_ids) & set(second_ids)
     assert Order.objects.count() == 55
+
+
+def test_cancel_items_cancels_only_the_chosen_quantities(seller, seller_client):
+    mug, towel = make_listing(seller, sku="MUG-1"), make_listing(seller, sku="TOWEL-1")
+    order = make_order(seller, (mug, 2), (towel, 1))
+    mug_item, towel_item = order.items.order_by("pk")
+    url = reverse("orders:cancel", args=[order.amazon_order_id])
+
+    page = seller_client.get(url).content.decode()
+    response = seller_client.post(
+        url,
+        {
+            "scope": "items",
+            "reason": "NoInventory",
+            f"cancel_{mug_item.order_item_id}": "1",
+            f"cancel_{towel_item.order_item_id}": "0",
+        },
+    )
+
+    assert "Annullera hela beställningen" in page and "Annullera varor" in page
+    assert response.status_code == 302
+    order.refresh_from_db()
+    mug_item.refresh_from_db()
+    towel_item.refresh_from_db()
+    assert (order.status, mug_item.quantity_cancelled, towel_item.quantity_cancelled) == (
+        "Unshipped",
+        1,
+        0,
+    )
+    detail = seller_client.get(response["Location"]).content.decode()
+    assert f"De valda varorna i beställning {order.amazon_order_id} har annullerats." in detail
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [("0", "Välj minst en enhet att annullera."), ("3", "Kontrollera att detta värde")],
+)
+def test_cancel_items_refuses_no_units_or_too_many(seller, seller_client, quantity, message):
+    order = make_order(seller, (make_listing(seller), 2))
+    item = order.items.get()
+
+    response = seller_client.post(
+        reverse("orders:cancel", args=[order.amazon_order_id]),
+        {"scope": "items", "reason": "PricingError", f"cancel_{item.order_item_id}": quantity},
+    )
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    item.refresh_from_db()
+    assert item.quantity_cancelled == 0
+    assert not OutboundEmail.objects.exists()

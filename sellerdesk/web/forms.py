@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -37,6 +38,49 @@ class CancelOrderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MEMO_MAX_LENGTH}),
         help_text=_("Private: for you only, never shown to the buyer. At most 500 characters."),
     )
+
+
+class CancelItemsForm(CancelOrderForm):
+    """The cancel page: the entire order, or chosen quantities of its unshipped items."""
+
+    ENTIRE, ITEMS = "order", "items"
+    scope = forms.ChoiceField(
+        choices=[(ENTIRE, _("Cancel entire order")), (ITEMS, _("Cancel items"))],
+        initial=ENTIRE,
+        required=False,  # an integration posting reason and memo only cancels the whole order
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, items: list[OrderItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = [item for item in items if item.quantity_unshipped > 0]
+        for item in self.items:
+            self.fields[f"cancel_{item.order_item_id}"] = forms.IntegerField(
+                label=item.seller_sku,
+                min_value=0,
+                max_value=item.quantity_unshipped,
+                initial=0,
+                required=False,
+            )
+
+    def item_fields(self) -> list[tuple[OrderItem, forms.BoundField]]:
+        return [(item, self[f"cancel_{item.order_item_id}"]) for item in self.items]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("scope") == self.ITEMS and not self.quantities():
+            raise forms.ValidationError(_("Choose at least one unit to cancel."))
+        return cleaned
+
+    def quantities(self) -> dict[str, int | None] | None:
+        """None for the entire order; otherwise the units per item."""
+        if self.cleaned_data.get("scope") != self.ITEMS:
+            return None
+        units = {
+            item.order_item_id: self.cleaned_data.get(f"cancel_{item.order_item_id}") or 0
+            for item in self.items
+        }
+        return {item_id: count for item_id, count in units.items() if count}
 
 
 class ConfirmShipmentForm(forms.Form):

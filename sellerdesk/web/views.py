@@ -29,7 +29,7 @@ from sellerdesk.orders.selectors import (
 )
 from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship
-from sellerdesk.web.forms import CancelOrderForm, ConfirmShipmentForm, OrderFilterForm
+from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilterForm
 
 View = Callable[..., HttpResponseBase]
 
@@ -122,8 +122,9 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
-    form = CancelOrderForm(request.POST or None)
+    form = CancelItemsForm(request.POST or None, items=list(order.items.all()))
     if request.method == "POST" and form.is_valid():
+        quantities = form.quantities()
         try:
             order_cancel(
                 seller=current_seller(request),
@@ -131,13 +132,17 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
                 memo=form.cleaned_data["memo"],
+                quantities=quantities,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, _("Order %(order_id)s was cancelled.") % {"order_id": order_id}
+            done = (
+                _("Order %(order_id)s was cancelled.")
+                if quantities is None
+                else _("The chosen items of order %(order_id)s were cancelled.")
             )
+            messages.success(request, done % {"order_id": order_id})
             return redirect("orders:detail", order_id=order_id)
     return render(
         request,
