@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sellerdesk.api import documents, lwa
-from sellerdesk.api.urls import api, spapi
+from sellerdesk.api.urls import api, ordersapi, spapi
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +19,8 @@ urlpatterns = [
     # Mounted at its own prefix rather than at "": ninja claims the empty path of its mount
     # (api-root), and "/" belongs to the web pages.
     path("feeds/2021-06-30/", spapi.urls),
+    # Before the web pages, whose /orders/ would otherwise take /orders/v0/.
+    path("orders/v0/", ordersapi.urls),
     path("developer/", include("sellerdesk.web.developer_urls")),
     path("", include("sellerdesk.web.urls")),
 ]

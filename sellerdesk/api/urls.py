@@ -1,10 +1,12 @@
-"""Two ninja APIs, one documentation page.
+"""Three ninja APIs.
 
 `api` is Seller Desk's own API under /api/. `spapi` speaks the Selling Partner API's Feeds
 2021-06-30: mounted at /feeds/2021-06-30/, its paths are SP-API's, it takes the access token of
-the token exchange in x-amz-access-token, and it answers in English, as SP-API does. Like SP-API,
-which publishes one OpenAPI model per API section, it has its own schema
-(/feeds/2021-06-30/openapi.json). /api/docs shows one document with the operations of both."""
+the token exchange in x-amz-access-token, and it answers in English, as SP-API does. `ordersapi`
+does the same for the Orders API v0, mounted at /orders/v0/. Like SP-API, which publishes one
+OpenAPI model per API section, each has its own schema (/feeds/2021-06-30/openapi.json,
+/orders/v0/openapi.json). /api/docs shows one document with the operations of `api` and
+`spapi`."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +22,7 @@ from sellerdesk.api.errors import error_body, register_error_handlers
 from sellerdesk.api.feeds import router as feeds_router
 from sellerdesk.api.lwa import SellingPartnerAccessToken
 from sellerdesk.api.marketplace import router as marketplace_router
+from sellerdesk.api.orders import router as orders_router
 
 
 class CombinedDocs(Swagger):
@@ -40,40 +43,8 @@ register_error_handlers(api)
 api.add_router("/marketplace/", marketplace_router)
 
 
-spapi = NinjaAPI(
-    title="Seller Desk: Selling Partner API",
-    version="2021-06-30",
-    description=(
-        "Wire-compatible with the Selling Partner API's Feeds 2021-06-30. Get an access token"
-        " from POST /auth/o2/token (as Login with Amazon) and send it in x-amz-access-token."
-    ),
-    urls_namespace="spapi",
-    auth=SellingPartnerAccessToken(),
-    openapi_url="/openapi.json",
-    docs_url=None,
-)
-register_error_handlers(spapi)
-
-
-@spapi.exception_handler(AuthenticationError)
-def _access_denied(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    # SP-API answers a missing, expired or revoked token with 403, not 401.
-    return spapi.create_response(
-        request, error_body("Unauthorized", "Access to requested resource is denied."), status=403
-    )
-
-
 # SP-API's codes for what ninja itself refuses (an unparsable body, for one).
 HTTP_ERROR_CODES = {400: "InvalidInput", 404: "NotFound", 415: "UnsupportedMediaType"}
-
-
-@spapi.exception_handler(HttpError)
-def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    return spapi.create_response(
-        request,
-        error_body(HTTP_ERROR_CODES.get(error.status_code, "HttpError"), error.message),
-        status=error.status_code,
-    )
 
 
 def _in_english(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -85,8 +56,66 @@ def _in_english(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-spapi.add_decorator(_in_english, mode="view")
+def selling_partner_api(*, title: str, version: str, description: str, namespace: str) -> NinjaAPI:
+    """A NinjaAPI that behaves as a section of the Selling Partner API: the access token in
+    x-amz-access-token, SP-API's error list (403 for a refused token), English answers, and an
+    OpenAPI document of its own at <mount>/openapi.json."""
+    section = NinjaAPI(
+        title=title,
+        version=version,
+        description=description,
+        urls_namespace=namespace,
+        auth=SellingPartnerAccessToken(),
+        openapi_url="/openapi.json",
+        docs_url=None,
+    )
+    register_error_handlers(section)
+
+    @section.exception_handler(AuthenticationError)
+    def access_denied(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        # SP-API answers a missing, expired or revoked token with 403, not 401.
+        return section.create_response(
+            request,
+            error_body("Unauthorized", "Access to requested resource is denied."),
+            status=403,
+        )
+
+    @section.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return section.create_response(
+            request,
+            error_body(HTTP_ERROR_CODES.get(error.status_code, "HttpError"), error.message),
+            status=error.status_code,
+        )
+
+    section.add_decorator(_in_english, mode="view")
+    return section
+
+
+spapi = selling_partner_api(
+    title="Seller Desk: Selling Partner API",
+    version="2021-06-30",
+    description=(
+        "Wire-compatible with the Selling Partner API's Feeds 2021-06-30. Get an access token"
+        " from POST /auth/o2/token (as Login with Amazon) and send it in x-amz-access-token."
+    ),
+    namespace="spapi",
+)
 spapi.add_router("", feeds_router)
+
+
+ordersapi = selling_partner_api(
+    title="Seller Desk: Selling Partner API for Orders",
+    version="v0",
+    description=(
+        "Wire-compatible with the Selling Partner API's Orders v0, plus cancelOrder (PUT"
+        " /orders/v0/orders/{orderId}/cancellation), which honours an Idempotency-Key header."
+        " Get an access token from POST /auth/o2/token (as Login with Amazon) and send it in"
+        " x-amz-access-token."
+    ),
+    namespace="ordersapi",
+)
+ordersapi.add_router("", orders_router)
 
 
 def combined_openapi_schema() -> dict[str, Any]:

@@ -4,7 +4,9 @@ import base64
 import binascii
 import datetime
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -130,3 +132,40 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
         return date, pk
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         return None
+
+
+def orders_for_api(
+    *,
+    seller: Seller,
+    date_field: Literal["purchase_date", "last_update_date"],
+    after: datetime.datetime,
+    before: datetime.datetime,
+    marketplace_ids: Collection[str],
+    statuses: Collection[str] = (),
+    amazon_order_ids: Collection[str] = (),
+    position: tuple[datetime.datetime, int] | None = None,
+    limit: int,
+) -> list[Order]:
+    """Orders purchased (or last updated) between `after` and `before`, both inclusive, oldest
+    first, with their items: a page of the Orders API's getOrders, keyset-paged from `position`,
+    the (date, pk) of the last order of the previous page."""
+    orders = Order.objects.filter(
+        seller=seller,
+        marketplace_id__in=marketplace_ids,
+        **{f"{date_field}__gte": after, f"{date_field}__lte": before},
+    )
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    if amazon_order_ids:
+        orders = orders.filter(amazon_order_id__in=amazon_order_ids)
+    if position is not None:
+        date, pk = position
+        orders = orders.filter(
+            Q(**{f"{date_field}__gt": date}) | Q(**{date_field: date, "pk__gt": pk}),
+            **{f"{date_field}__gte": date},
+        )
+    return list(
+        orders.order_by(date_field, "pk").prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("pk"))
+        )[:limit]
+    )

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from django.test import Client
 from django.utils import timezone
+from ninja import NinjaAPI
 
 from sellerdesk.accounts.credentials import access_token_grant, application_register
 from sellerdesk.accounts.models import DeveloperApplication, Seller
@@ -98,14 +99,16 @@ def make_feed(
 
 
 @functools.cache
-def spapi_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(json.dumps(spapi.get_openapi_schema()))
+def spapi_schema(section: NinjaAPI = spapi) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(json.dumps(section.get_openapi_schema()))
     return schema
 
 
-def assert_documented(response: Any, *, method: str, template: str) -> None:
+def assert_documented(
+    response: Any, *, method: str, template: str, section: NinjaAPI = spapi
+) -> None:
     """The status is one the operation documents, and the body matches its schema."""
-    schema = spapi_schema()
+    schema = spapi_schema(section)
     operation = schema["paths"][template][method.lower()]
     documented = operation["responses"].get(str(response.status_code))
     assert documented is not None, (
@@ -121,10 +124,12 @@ def assert_documented(response: Any, *, method: str, template: str) -> None:
 
 
 class SpApi:
-    """The Django test client for /feeds/2021-06-30/..., with the access token header."""
+    """The Django test client for /feeds/2021-06-30/... (or another section's paths), with the
+    access token header."""
 
-    def __init__(self, token: str | None):
+    def __init__(self, token: str | None, section: NinjaAPI = spapi):
         self.token = token
+        self.section = section
         self.client = Client()
 
     def call(
@@ -134,9 +139,12 @@ class SpApi:
         *,
         query: dict[str, Any] | None = None,
         body: object = None,
+        headers: dict[str, str] | None = None,
         **path_params: str,
     ) -> Any:
-        headers = {"x-amz-access-token": self.token} if self.token is not None else {}
+        headers = dict(headers or {})
+        if self.token is not None:
+            headers["x-amz-access-token"] = self.token
         path = template.format(**path_params)
         if method == "GET":
             response = self.client.get(path, query or {}, headers=headers)
@@ -148,7 +156,7 @@ class SpApi:
                 content_type="application/json",
                 headers=headers,
             )
-        assert_documented(response, method=method, template=template)
+        assert_documented(response, method=method, template=template, section=self.section)
         return response
 
 

@@ -13,10 +13,16 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import override_settings
 from sp_api.api.feeds.feeds_2021_06_30 import FeedsV20210630
+from sp_api.api.orders.orders_v0 import OrdersV0
 from sp_api.auth import AccessTokenClient
 from sp_api.auth.exceptions import AuthorizationError
 from sp_api.base import Marketplaces
-from sp_api.base.exceptions import SellingApiBadRequestException, SellingApiForbiddenException
+from sp_api.base.exceptions import (
+    SellingApiBadRequestException,
+    SellingApiForbiddenException,
+    SellingApiNotFoundException,
+)
+from sp_api.util import load_all_pages
 
 from sellerdesk.accounts.credentials import application_register, application_revoke
 from sellerdesk.feeds.models import Feed, FeedDocument
@@ -187,3 +193,93 @@ def test_docs_show_the_client_code_these_tests_run():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
 
     assert inspect.getsource(sellerdesk_feeds) in docs
+
+
+# The Orders API, with the library's Orders (v0) client
+
+
+def sellerdesk_orders(
+    base_url: str, *, client_id: str, client_secret: str, refresh_token: str
+) -> OrdersV0:
+    """python-amazon-sp-api's Orders client (v0), pointed at Seller Desk instead of Amazon."""
+    server = urlsplit(base_url)
+
+    class SellerDeskToken(AccessTokenClient):
+        scheme = f"{server.scheme}://"
+        host = server.netloc
+
+    class SellerDeskOrders(OrdersV0):
+        @property
+        def headers(self) -> dict[str, str]:
+            return {**super().headers, "host": server.netloc}
+
+    client = SellerDeskOrders(
+        Marketplaces.SE,
+        credentials={
+            "lwa_app_id": client_id,
+            "lwa_client_secret": client_secret,
+            "refresh_token": refresh_token,
+        },
+        auth_token_client_class=SellerDeskToken,
+    )
+    client.endpoint = base_url
+    return client
+
+
+def test_read_orders_and_items_and_confirm_a_shipment_with_the_orders_client(
+    live_server, seller, credentials
+):
+    listing = make_listing(seller, sku="MUG-1", quantity=10, price="199.00")
+    made = [make_order(seller, (listing, 2)).amazon_order_id for _ in range(3)]
+    orders = sellerdesk_orders(live_server.url, **credentials)
+
+    @load_all_pages(throttle_by_seconds=0)
+    def every_page(**query: Any) -> Any:
+        # The library sends the first page's parameters again with each NextToken.
+        return orders.get_orders(**query)
+
+    try:
+        pages = [
+            page.payload
+            for page in every_page(CreatedAfter="2026-01-01T00:00:00Z", MaxResultsPerPage=2)
+        ]
+        order = orders.get_order(made[0]).payload
+        items = orders.get_order_items(made[0]).payload
+        orders.confirm_shipment(
+            made[0],
+            marketplaceId="A2NODRKZP88ZB9",
+            packageDetail={
+                "packageReferenceId": "1",
+                "carrierCode": "PostNord",
+                "trackingNumber": "UA123456789SE",
+                "shipDate": "2026-03-03T08:00:00Z",
+                "orderItems": [
+                    {"orderItemId": items["OrderItems"][0]["OrderItemId"], "quantity": 2}
+                ],
+            },
+        )
+        shipped = orders.get_order(made[0]).payload
+        with pytest.raises(SellingApiNotFoundException) as missing:
+            orders.get_order("999-9999999-9999999")
+    finally:
+        orders.close()
+        orders._auth._transport.close()
+
+    assert [[o["AmazonOrderId"] for o in page["Orders"]] for page in pages] == [made[:2], made[2:]]
+    assert (order["AmazonOrderId"], order["OrderStatus"], order["OrderTotal"]) == (
+        made[0],
+        "Unshipped",
+        {"CurrencyCode": "SEK", "Amount": "398.00"},
+    )
+    assert [
+        (item["SellerSKU"], item["QuantityOrdered"], item["ItemPrice"]["Amount"])
+        for item in items["OrderItems"]
+    ] == [("MUG-1", 2, "398.00")]
+    assert (shipped["OrderStatus"], shipped["NumberOfItemsShipped"]) == ("Shipped", 2)
+    assert missing.value.error[0]["code"] == "order_not_found"
+
+
+def test_docs_show_the_orders_client_code_these_tests_run():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+
+    assert inspect.getsource(sellerdesk_orders) in docs
