@@ -41,6 +41,8 @@ class Order(models.Model):
             models.Index(
                 fields=["seller", "status", "-purchase_date", "-id"], name="order_seller_status"
             ),
+            # getOrders polls by LastUpdatedAfter.
+            models.Index(fields=["seller", "last_update_date", "id"], name="order_seller_updated"),
         ]
 
     def __str__(self) -> str:
