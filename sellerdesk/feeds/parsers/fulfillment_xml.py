@@ -1,0 +1,334 @@
+"""POST_ORDER_FULFILLMENT_DATA: the Order Fulfillment (shipment confirmation) XML feed.
+
+Built on acknowledgement_xml's reading machinery, with the same two streaming passes: the first
+checks the whole file (well-formed to the end, envelope, at least one Message) and raises
+FeedRejected; only then does the second yield one ShipmentConfirmation or RecordError per Message,
+holding one Message's capped values at a time.
+
+A FulfillmentDate without an offset is taken as UTC, as Amazon reads feed dates; it is not
+refused, so feeds Amazon accepts are accepted here."""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers.acknowledgement_xml import (
+    _MESSAGE_ID_RE,
+    _OPERATION_TYPES,
+    _EnvelopeCheck,
+    _Invalid,
+    _merchant_id,
+    _message_id,
+    _order_id,
+    _quantity,
+    _SeenIds,
+    _walk,
+)
+from sellerdesk.feeds.parsers.fulfillment import (
+    XSD_DATE_TIME,
+    ShipmentConfirmation,
+    ShippedItem,
+    carrier_problem,
+    chosen_carrier,
+    parse_timestamp,
+    text_problem,
+    year_problem,
+)
+from sellerdesk.feeds.parsers.records import (
+    MAX_ITEMS_PER_MESSAGE,
+    FeedRejected,
+    RecordError,
+    is_order_id,
+    is_order_item_id,
+    item_code_problem,
+    quoted,
+)
+
+MESSAGE_TYPE = "OrderFulfillment"
+
+# Inside a Message: element path of a parent -> the children it may have.
+_FULFILLMENT = ("OrderFulfillment",)
+_DATA = ("OrderFulfillment", "FulfillmentData")
+_ITEM = ("OrderFulfillment", "Item")
+_CONTAINERS: dict[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"OrderFulfillment"}),
+    _FULFILLMENT: frozenset({"FulfillmentData", "Item"}),
+}
+_LEAVES: dict[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"MessageID", "OperationType"}),
+    _FULFILLMENT: frozenset(
+        {"AmazonOrderID", "MerchantOrderID", "MerchantFulfillmentID", "FulfillmentDate"}
+    ),
+    _DATA: frozenset({"CarrierCode", "CarrierName", "ShippingMethod", "ShipperTrackingNumber"}),
+    _ITEM: frozenset(
+        {"AmazonOrderItemCode", "MerchantOrderItemID", "MerchantFulfillmentItemID", "Quantity"}
+    ),
+}
+
+
+def read_order_fulfillments(source: BinaryIO) -> Iterator[ShipmentConfirmation | RecordError]:
+    """One ShipmentConfirmation or RecordError per Message, in document order.
+
+    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    _check_envelope(source)
+    source.seek(0)
+    yield from _read_messages(source)
+
+
+# --- first pass: the file as a whole ---------------------------------------------------------
+
+
+def _check_envelope(source: BinaryIO) -> None:
+    """acknowledgement_xml's envelope check, with this feed's root wording and MessageType."""
+    check = _EnvelopeCheck()
+    for is_start, depth, name, text in _walk(source):
+        if is_start:
+            if depth == 1 and name != "AmazonEnvelope":
+                raise FeedRejected(
+                    FileProblem.WRONG_ENVELOPE,
+                    f"The root element is <{name}>; an Order Fulfillment feed is an "
+                    "<AmazonEnvelope>.",
+                )
+            check.start(depth, name)
+        elif depth == 2 and name == "MessageType":
+            if text != MESSAGE_TYPE:
+                raise FeedRejected(
+                    FileProblem.WRONG_MESSAGE_TYPE,
+                    f"MessageType is {quoted(text)}; this feed takes {MESSAGE_TYPE}.",
+                )
+        else:
+            check.end(depth, name, text)
+    check.finish()
+
+
+# --- second pass: one record per Message -----------------------------------------------------
+
+
+@dataclass(slots=True)
+class _RawMessage:
+    """A Message's element texts as found, before any of them is judged."""
+
+    position: int  # 1-based among the feed's Messages
+    values: dict[str, str] = field(default_factory=dict)  # all leaves but the Items'
+    items: list[dict[str, str]] = field(default_factory=list)
+    has_fulfillment: bool = False
+    has_data: bool = False  # FulfillmentData
+    problem: str | None = None  # the first structural problem, in English
+    _path: list[str] = field(default_factory=list)
+    _item: dict[str, str] = field(default_factory=dict)
+
+    def start(self, name: str) -> None:
+        parent = tuple(self._path)
+        self._path.append(name)
+        if name in _CONTAINERS.get(parent, ()):
+            self._container_starts(parent, name)
+        elif name not in _LEAVES.get(parent, ()):
+            self._fail(f"Unexpected element <{name}> in <{_parent_name(parent)}>.")
+
+    def end(self, name: str, text: str) -> None:
+        self._path.pop()
+        parent = tuple(self._path)
+        if name not in _LEAVES.get(parent, ()):
+            return
+        values = self._item if parent == _ITEM else self.values
+        if name in values:
+            self._fail(f"<{name}> appears twice in <{_parent_name(parent)}>.")
+        else:
+            values[name] = text
+
+    def _container_starts(self, parent: tuple[str, ...], name: str) -> None:
+        if name == "Item":
+            self._item = {}
+            if len(self.items) < MAX_ITEMS_PER_MESSAGE:
+                self.items.append(self._item)
+            else:
+                self._fail(f"The message has more than {MAX_ITEMS_PER_MESSAGE} Item elements.")
+            return
+        seen = self.has_fulfillment if name == "OrderFulfillment" else self.has_data
+        if seen:
+            self._fail(f"<{name}> appears twice in <{_parent_name(parent)}>.")
+        if name == "OrderFulfillment":
+            self.has_fulfillment = True
+        else:
+            self.has_data = True
+
+    def _fail(self, problem: str) -> None:
+        if self.problem is None:
+            self.problem = problem
+
+
+def _parent_name(parent: tuple[str, ...]) -> str:
+    return parent[-1] if parent else "Message"
+
+
+def _read_messages(source: BinaryIO) -> Iterator[ShipmentConfirmation | RecordError]:
+    seen_ids = _SeenIds()
+    position = 0
+    message: _RawMessage | None = None
+    for is_start, depth, name, text in _walk(source):
+        if depth == 2 and name == "Message":
+            if is_start:
+                position += 1
+                message = _RawMessage(position)
+            elif message is not None:
+                yield _judge(message, seen_ids)
+                message = None
+        elif depth > 2 and message is not None:
+            if is_start:
+                message.start(name)
+            else:
+                message.end(name, text)
+
+
+def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> ShipmentConfirmation | RecordError:
+    order_id = raw.values.get("AmazonOrderID", "")
+    valid_order_id = order_id if is_order_id(order_id) else None
+    message_id = raw.position
+    try:
+        message_id = _message_id(raw.values.get("MessageID"))
+        if message_id in seen_ids:
+            raise _Invalid(
+                MessageProblem.DUPLICATE_MESSAGE,
+                f"MessageID {message_id} was already used by an earlier message in this feed.",
+            )
+        seen_ids.add(message_id)
+        return _confirmation(message_id, raw)
+    except _Invalid as invalid:
+        return RecordError(
+            message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
+        )
+
+
+def _confirmation(message_id: int, raw: _RawMessage) -> ShipmentConfirmation:
+    if raw.problem is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, raw.problem)
+    operation = raw.values.get("OperationType")
+    if operation is not None and operation not in _OPERATION_TYPES:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
+        )
+    if not raw.has_fulfillment:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "The message has no OrderFulfillment.")
+    if "AmazonOrderID" not in raw.values and raw.values.get("MerchantOrderID"):
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
+            "by AmazonOrderID.",
+        )
+    order_id = _order_id(raw.values.get("AmazonOrderID"))
+    _merchant_id("MerchantOrderID", raw.values.get("MerchantOrderID"))
+    _id_number("MerchantFulfillmentID", raw.values.get("MerchantFulfillmentID"))
+    fulfillment_date = _fulfillment_date(raw.values.get("FulfillmentDate"))
+    carrier, shipping_method, tracking_number = _fulfillment_data(raw)
+    items = _items(raw.items)
+    return ShipmentConfirmation(
+        message_id,
+        order_id,
+        fulfillment_date,
+        carrier,
+        shipping_method,
+        tracking_number,
+        items,
+    )
+
+
+def _id_number(what: str, value: str | None) -> None:
+    """An optional IDNumber of the schema: a positive number of 1 to 20 digits."""
+    if value and (not _MESSAGE_ID_RE.fullmatch(value) or int(value) == 0):
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"{what} {quoted(value)} is not a positive whole number of 1 to 20 digits.",
+        )
+
+
+def _fulfillment_date(value: str | None) -> datetime.datetime:
+    if value is None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is missing.")
+    if not value:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is empty.")
+    moment = parse_timestamp(value, XSD_DATE_TIME, datetime.UTC)
+    if moment is None:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"FulfillmentDate {quoted(value)} is not a date and time like "
+            "2024-05-03T14:30:00+02:00.",
+        )
+    if (problem := year_problem("FulfillmentDate", value, moment)) is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+    return moment
+
+
+def _fulfillment_data(raw: _RawMessage) -> tuple[str, str, str]:
+    """Carrier, shipping method and tracking number."""
+    if not raw.has_data:
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            "FulfillmentData is missing; it names the carrier and the ShipperTrackingNumber.",
+        )
+    code = raw.values.get("CarrierCode", "")
+    name = raw.values.get("CarrierName", "")
+    method = raw.values.get("ShippingMethod", "")
+    problem = carrier_problem("CarrierCode", code, "CarrierName", name) or text_problem(
+        "ShippingMethod", method
+    )
+    if problem is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+    tracking = _tracking_number(raw.values.get("ShipperTrackingNumber"))
+    return chosen_carrier(code, name), method, tracking
+
+
+def _tracking_number(value: str | None) -> str:
+    if value is None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is missing.")
+    if not value:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is empty.")
+    if (problem := text_problem("ShipperTrackingNumber", value)) is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+    return value
+
+
+def _items(raw_items: list[dict[str, str]]) -> tuple[ShippedItem, ...]:
+    items: list[ShippedItem] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_items, start=1):
+        item = _item(f"Item {number}", raw)
+        if item.order_item_id in seen:
+            raise _Invalid(
+                MessageProblem.INVALID_MESSAGE,
+                f"Item {number}: AmazonOrderItemCode {item.order_item_id} appears in an "
+                "earlier Item of this message.",
+                item.order_item_id,
+            )
+        seen.add(item.order_item_id)
+        items.append(item)
+    return tuple(items)
+
+
+def _item(where: str, raw: dict[str, str]) -> ShippedItem:
+    code = raw.get("AmazonOrderItemCode")
+    if code is None and raw.get("MerchantOrderItemID"):
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"{where}: the item is identified by MerchantOrderItemID only; Seller Desk "
+            "identifies items by AmazonOrderItemCode.",
+        )
+    if code is None:
+        raise _Invalid(
+            MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing."
+        )
+    if not is_order_item_id(code):
+        raise _Invalid(
+            MessageProblem.INVALID_ITEM_CODE,
+            f"{where}: {item_code_problem('AmazonOrderItemCode', code)}",
+        )
+    where = f"{where} ({code})"
+    try:
+        _merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
+        _id_number("MerchantFulfillmentItemID", raw.get("MerchantFulfillmentItemID"))
+        quantity = _quantity(raw.get("Quantity"))
+    except _Invalid as invalid:
+        raise _Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
+    return ShippedItem(code, quantity)
