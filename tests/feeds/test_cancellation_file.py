@@ -795,3 +795,13 @@ def test_any_text_gives_records_or_a_rejection_before_the_first_record(
 
     # And every row's line number points into the file
     assert all(1 <= record.message_id <= len(lines) for record in yielded)
+
+
+def test_utf8_cut_in_the_middle_of_a_character_is_rejected_not_read_as_cp1252():
+    content = (HEADER_ROW + "\n123-1234567-1234567\tNoInventory\t\nÅ").encode()[:-1]
+
+    with pytest.raises(FeedRejected) as rejected:
+        list(read_order_cancellations(io.BytesIO(content)))
+
+    assert rejected.value.code == FileProblem.UNREADABLE_TEXT
+    assert "cut short" in rejected.value.description

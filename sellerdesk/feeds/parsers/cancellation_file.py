@@ -121,7 +121,15 @@ class _ByteScan:
         self.offset += len(chunk)
 
     def encoding(self, starts_with_bom: bool) -> str:
+        valid_so_far = self.utf8_error_at is None
         self._decode(b"", final=True)
+        if valid_so_far and self.utf8_error_at is not None:
+            # UTF-8 to the last bytes, which are half a character: a file cut short, not
+            # Windows-1252 text (which would turn every å of it into Ã¥).
+            raise FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                "The file ends in the middle of a UTF-8 character: it seems cut short.",
+            )
         if self.utf8_error_at is None:
             return "utf-8-sig" if starts_with_bom else "utf-8"
         if starts_with_bom:
