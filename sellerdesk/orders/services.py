@@ -3,6 +3,7 @@ every change of an order goes through."""
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from sellerdesk.core.ids import is_order_id, new_order_id, new_order_item_id
 from sellerdesk.core.money import money
 from sellerdesk.orders.locks import order_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
+from sellerdesk.orders.quantities import unshipped_units
 from sellerdesk.orders.status import can_ship, derive_status
 from sellerdesk.refunds.models import Charge
 from sellerdesk.refunds.services import charge_create
@@ -152,7 +154,7 @@ def order_confirm_shipment(
     carrier: str,
     tracking_number: str,
     ship_date: datetime.date | None = None,
-    quantities: dict[str, int] | None = None,
+    quantities: Mapping[str, int | None] | None = None,
     source: str = OrderEvent.Source.WEB,
 ) -> Order:
     """Confirm shipment of all unshipped units, or of `quantities` by order item id.
@@ -171,7 +173,9 @@ def order_confirm_shipment(
                 code=f"cannot_ship_{order.status.lower()}",
                 status=order.status,
             )
-        to_ship = _quantities_to_ship(items=items, quantities=quantities)
+        to_ship = unshipped_units(order=order, items=items, quantities=quantities, action="ship")
+        if not any(to_ship.values()):
+            raise InvalidInput(_("Choose at least one unit to ship."), code="nothing_to_ship")
         shipped = []
         for item in items:
             count = to_ship.get(item.order_item_id, 0)
@@ -204,29 +208,3 @@ def order_confirm_shipment(
                 data={"amount": str(charge.amount), "currency": charge.currency},
             )
     return order
-
-
-def _quantities_to_ship(
-    *, items: list[OrderItem], quantities: dict[str, int] | None
-) -> dict[str, int]:
-    unshipped = {item.order_item_id: item.quantity_unshipped for item in items}
-    if quantities is None:
-        return unshipped
-    unknown = sorted(set(quantities) - set(unshipped))
-    if unknown:
-        raise InvalidInput(
-            _("Not items of this order: %(items)s.") % {"items": ", ".join(unknown)},
-            code="unknown_item",
-        )
-    for item_id, count in quantities.items():
-        if count < 0:
-            raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
-        if count > unshipped[item_id]:
-            raise InvalidInput(
-                _("Item %(item)s: %(count)d to ship but only %(unshipped)d unshipped.")
-                % {"item": item_id, "count": count, "unshipped": unshipped[item_id]},
-                code="quantity_above_unshipped",
-            )
-    if not any(quantities.values()):
-        raise InvalidInput(_("Choose at least one unit to ship."), code="nothing_to_ship")
-    return quantities
