@@ -38,3 +38,4 @@ class MessageProblem(IntEnum):
     DEFAULT_REASON_USED = 18014  # Warning: Failure without a CancelReason; GeneralAdjustment used
     ORDER_CANCELLED = 18015  # a Success acknowledgement of an order that is cancelled
     DRY_RUN_FORECAST = 18016  # Warning, MessageID 0: a dry run applied nothing; the rate forecast
+    ORDER_NOT_SHIPPABLE = 18017  # Pending, cancelled or already shipped: nothing to confirm

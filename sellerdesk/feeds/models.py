@@ -16,6 +16,8 @@ class FeedType(models.TextChoices):
         "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA",
         _("Order cancellation file"),
     )
+    ORDER_FULFILLMENT = "POST_ORDER_FULFILLMENT_DATA", _("Shipment confirmation (XML)")
+    FULFILLMENT_FILE = "POST_FLAT_FILE_FULFILLMENT_DATA", _("Shipment confirmation file")
 
 
 def new_document_id() -> str:

@@ -17,10 +17,14 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
+from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.models import Feed, FeedResult, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
 from sellerdesk.feeds.parsers.cancellation_file import read_order_cancellations
+from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
+from sellerdesk.feeds.parsers.fulfillment_file import read_shipment_confirmations
+from sellerdesk.feeds.parsers.fulfillment_xml import read_order_fulfillments
 from sellerdesk.feeds.parsers.records import Acknowledgement, FeedRejected, RecordError
 from sellerdesk.feeds.reports import (
     MessageResult,
@@ -36,19 +40,26 @@ from sellerdesk.metrics.rates import (
 )
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
 from sellerdesk.orders.models import OrderEvent
+from sellerdesk.orders.services import order_confirm_shipment
 
 logger = logging.getLogger(__name__)
 
+# Messages per transaction. Larger batches cost less per message (fewer statements and commits,
+# and far fewer pages written again by the next batch) but hold their orders' locks longer and
+# take more memory; see docs/benchmarks.md, "Feeds".
 BATCH_SIZE = 1000
 # A feed whose worker has not reported for this long is taken over by the next run.
 LEASE = datetime.timedelta(minutes=2)
 DEFAULT_REASON = "GeneralAdjustment"
 
-Record = Acknowledgement | RecordError
+Record = Acknowledgement | ShipmentConfirmation | RecordError
 PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
     FeedType.ORDER_ACKNOWLEDGEMENT: read_order_acknowledgements,
     FeedType.ORDER_CANCELLATION_FILE: read_order_cancellations,
+    FeedType.ORDER_FULFILLMENT: read_order_fulfillments,
+    FeedType.FULFILLMENT_FILE: read_shipment_confirmations,
 }
+XML_FEEDS = frozenset({FeedType.ORDER_ACKNOWLEDGEMENT, FeedType.ORDER_FULFILLMENT})
 SOURCES = {
     Feed.Source.API: OrderEvent.Source.FEED,
     Feed.Source.UPLOAD: OrderEvent.Source.FILE,
@@ -68,6 +79,7 @@ PROBLEMS = {
     "quantity_above_unshipped": MessageProblem.QUANTITY_ABOVE_UNSHIPPED,
     "invalid_quantity": MessageProblem.INVALID_QUANTITY,
     "order_cancelled": MessageProblem.ORDER_CANCELLED,
+    "nothing_to_ship": MessageProblem.INVALID_QUANTITY,
 }
 WARNINGS = frozenset({MessageProblem.ALREADY_CANCELLED, MessageProblem.DEFAULT_REASON_USED})
 
@@ -127,6 +139,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
     results: list[FeedResult] = []
     cancels: list[tuple[int, Acknowledgement, CancelRequest]] = []
     acknowledgements: list[tuple[int, Acknowledgement]] = []
+    shipments: list[tuple[int, ShipmentConfirmation]] = []
     count = 0
     for position, record in enumerate(records, first_position):
         count += 1
@@ -142,6 +155,8 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                     record.order_item_id,
                 )
             )
+        elif isinstance(record, ShipmentConfirmation):
+            shipments.append((position, record))
         elif record.status == "Success":
             acknowledgements.append((position, record))
         else:
@@ -177,6 +192,8 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                 ],
                 actor=feed.created_by,
             )
+            for position, shipment in shipments:
+                results.extend(_ship(feed=feed, position=position, shipment=shipment))
             projected = 0
             if feed.dry_run:
                 projected = first_cancellations_in_window(
@@ -209,6 +226,31 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             projected_cancellations=F("projected_cancellations") + projected,
             heartbeat_at=timezone.now(),
         )
+
+
+def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[FeedResult]:
+    """One shipment confirmation, in its own savepoint (the service's transaction)."""
+    try:
+        order_confirm_shipment(
+            seller=feed.seller,
+            amazon_order_id=shipment.amazon_order_id,
+            actor=feed.created_by,
+            carrier=shipment.carrier,
+            tracking_number=shipment.tracking_number,
+            ship_date=timezone.localdate(shipment.fulfillment_date),
+            quantities={item.order_item_id: item.quantity for item in shipment.items} or None,
+            source=SOURCES[Feed.Source(feed.source)],
+        )
+    except ApplicationError as error:
+        code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
+        if error.code.startswith("cannot_ship_"):
+            code = MessageProblem.ORDER_NOT_SHIPPABLE
+        return [
+            _result(
+                feed, position, shipment.message_id, code, error.message, shipment.amazon_order_id
+            )
+        ]
+    return []
 
 
 def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelRequest, str]:
@@ -340,7 +382,7 @@ def _store_report(
     *, feed: Feed, summary: ReportSummary, results: Iterable[MessageResult], status: str
 ) -> None:
     with tempfile.TemporaryFile() as report:
-        if feed.feed_type == FeedType.ORDER_ACKNOWLEDGEMENT:
+        if feed.feed_type in XML_FEEDS:
             write_processing_report_xml(
                 report,
                 merchant_identifier=feed.seller.merchant_token,

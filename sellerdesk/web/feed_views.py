@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
+from sellerdesk.feeds.parsers.fulfillment_file import SHIPMENT_CONFIRMATION_TEMPLATE
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
@@ -19,6 +20,16 @@ from sellerdesk.web.forms import UploadForm
 from sellerdesk.web.views import current_seller, seller_required
 
 RESULTS_PER_PAGE = 100
+FEED_TYPES = {
+    (UploadForm.CANCELLATION, True): FeedType.ORDER_ACKNOWLEDGEMENT,
+    (UploadForm.CANCELLATION, False): FeedType.ORDER_CANCELLATION_FILE,
+    (UploadForm.SHIPMENT, True): FeedType.ORDER_FULFILLMENT,
+    (UploadForm.SHIPMENT, False): FeedType.FULFILLMENT_FILE,
+}
+TEMPLATES = {
+    "cancellation": ("Flat.File.OrderCancellation.txt", ORDER_CANCELLATION_TEMPLATE),
+    "shipment": ("Flat.File.ShippingConfirmation.txt", SHIPMENT_CONFIRMATION_TEMPLATE),
+}
 XML_START = (b"<?xml", b"<AmazonEnvelope", b"\xef\xbb\xbf<?xml")
 
 
@@ -34,9 +45,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             feed = feed_submit(
                 seller=current_seller(request),
-                feed_type=FeedType.ORDER_ACKNOWLEDGEMENT
-                if is_xml
-                else FeedType.ORDER_CANCELLATION_FILE,
+                feed_type=FEED_TYPES[form.cleaned_data["file_type"] or form.CANCELLATION, is_xml],
                 chunks=uploaded.chunks(),
                 content_type=uploaded.content_type or "application/octet-stream",
                 filename=uploaded.name or "",
@@ -61,11 +70,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @seller_required
-def cancellation_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        ORDER_CANCELLATION_TEMPLATE, content_type="text/tab-separated-values; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="Flat.File.OrderCancellation.txt"'
+def file_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in TEMPLATES:
+        raise Http404
+    filename, content = TEMPLATES[kind]
+    response = HttpResponse(content, content_type="text/tab-separated-values; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

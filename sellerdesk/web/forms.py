@@ -110,11 +110,21 @@ class ConfirmShipmentForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    CANCELLATION, SHIPMENT = "cancellation", "shipment"
+    file_type = forms.ChoiceField(
+        label=_("File type"),
+        choices=[
+            (CANCELLATION, _("Order cancellation")),
+            (SHIPMENT, _("Shipment confirmation")),
+        ],
+        initial=CANCELLATION,
+        required=False,
+    )
     file = forms.FileField(
-        label=_("Order cancellation file"),
+        label=_("File"),
         help_text=_(
-            "Tab-delimited text (UTF-8 or Windows-1252) or .xlsx in the Order Cancellation "
-            "template, or an order acknowledgement XML feed."
+            "Tab-delimited text (UTF-8 or Windows-1252) or .xlsx in the template of its type, "
+            "or the matching XML feed (order acknowledgement or order fulfillment)."
         ),
     )
     validate_only = forms.BooleanField(

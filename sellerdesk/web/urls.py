@@ -16,7 +16,7 @@ orders_patterns = [
 
 feeds_patterns = [
     path("upload/", feed_views.upload, name="upload"),
-    path("upload/template/", feed_views.cancellation_template, name="template"),
+    path("upload/template/<str:kind>/", feed_views.file_template, name="template"),
     path("history/", feed_views.history, name="history"),
     path("<str:feed_id>/", feed_views.detail, name="detail"),
     path("<str:feed_id>/report/", feed_views.report, name="report"),

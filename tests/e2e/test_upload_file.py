@@ -38,7 +38,8 @@ def test_seller_uploads_a_cancellation_file_and_reads_the_report(
 
     # When the seller uploads it from "Ladda upp orderfiler"
     page.get_by_role("link", name="Ladda upp orderfiler").click()
-    page.get_by_label("Annulleringsfil").set_input_files(upload)
+    page.get_by_label("Filtyp").select_option(label="Orderannullering")
+    page.get_by_label("Fil", exact=True).set_input_files(upload)
     screenshot(page, "6-upload-file.png")
     page.get_by_role("button", name="Ladda upp").click()
 

@@ -321,3 +321,67 @@ def test_money_is_untouched_by_a_cancellation_feed(seller):
 
     order.refresh_from_db()
     assert order.order_total == Decimal("30.30")
+
+
+def test_a_shipment_confirmation_file_ships_and_reports_what_cannot_ship(seller):
+    mug, vase = make_listing(seller, quantity=20), make_listing(seller, quantity=20)
+    whole = make_order(seller, (mug, 2))
+    partial = make_order(seller, (mug, 1), (vase, 2))
+    pending = make_order(seller, payment_authorized=False)
+    vase_item = partial.items.get(listing=vase)
+    header = "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\ttracking-number\n"
+    content = header + "".join(
+        [
+            f"{whole.amazon_order_id}\t\t\t2026-11-20\tPostNord\tUA1SE\n",
+            f"{partial.amazon_order_id}\t{vase_item.order_item_id}\t1\t2026-11-20\tDHL\tJD2\n",
+            f"{pending.amazon_order_id}\t\t\t2026-11-20\tPostNord\tUA3SE\n",
+            f"{whole.amazon_order_id}\t\t\t2026-11-21\tPostNord\tUA4SE\n",
+        ]
+    )
+
+    feed = submit(seller, content, feed_type=FeedType.FULFILLMENT_FILE)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.messages_successful) == ("DONE", 2)
+    assert results(feed) == [(4, "Error", 18017), (5, "Error", 18017)]
+    whole.refresh_from_db()
+    partial.refresh_from_db()
+    assert (whole.status, partial.status) == ("Shipped", "PartiallyShipped")
+    event = partial.events.get(kind="shipment_confirmed")
+    assert (event.data["carrier"], event.data["tracking_number"], event.data["ship_date"]) == (
+        "DHL",
+        "JD2",
+        "2026-11-20",
+    )
+    assert event.source == "file"
+
+
+def test_an_order_fulfillment_xml_feed_ships_item_quantities(seller):
+    order = make_order(seller, (make_listing(seller, quantity=10), 3))
+    item_id = order.items.get().order_item_id
+    content = envelope(
+        "<Message><MessageID>1</MessageID><OrderFulfillment>"
+        f"<AmazonOrderID>{order.amazon_order_id}</AmazonOrderID>"
+        "<FulfillmentDate>2026-11-20T10:00:00+01:00</FulfillmentDate>"
+        "<FulfillmentData><CarrierCode>PostNord</CarrierCode>"
+        "<ShipperTrackingNumber>UA9SE</ShipperTrackingNumber></FulfillmentData>"
+        f"<Item><AmazonOrderItemCode>{item_id}</AmazonOrderItemCode><Quantity>2</Quantity></Item>"
+        "</OrderFulfillment></Message>",
+        message_type="OrderFulfillment",
+    )
+
+    feed = submit(seller, content, feed_type=FeedType.ORDER_FULFILLMENT, source=Feed.Source.API)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.messages_successful, feed.messages_with_error) == (
+        "DONE",
+        1,
+        0,
+    )
+    order.refresh_from_db()
+    assert (order.status, order.items.get().quantity_shipped) == ("PartiallyShipped", 2)
+    assert "<MessagesSuccessful>1</MessagesSuccessful>" in (
+        feed.result_document.file.open("rb").read().decode()
+    )

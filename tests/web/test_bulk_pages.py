@@ -78,7 +78,7 @@ def test_an_empty_or_oversized_file_is_refused_at_upload(seller, seller_client, 
 
 
 def test_the_template_downloads(seller_client):
-    response = seller_client.get(reverse("feeds:template"))
+    response = seller_client.get(reverse("feeds:template", args=["cancellation"]))
 
     assert response.status_code == 200
     assert "order-id\tcancellation-reason-code\tamazon-order-item-code" in response.content.decode()
