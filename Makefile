@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench messages openapi screenshots clean
+.PHONY: run test test-postgres lint typecheck bench bench-feeds messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# A 100,000-order cancellation feed through a db_worker on SQLite; ARGS for other runs, e.g.
+# make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
+bench-feeds: $(STAMP)
+	$(PY) bench/feeds.py $(ARGS)
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'

@@ -18,6 +18,7 @@ from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.reasons import ALL_REASONS, restocks
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
 from sellerdesk.catalog.services import listings_lock
+from sellerdesk.core.bulk import rows_insert, rows_update
 from sellerdesk.core.errors import (
     ApplicationError,
     InvalidInput,
@@ -30,6 +31,8 @@ from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.status import can_cancel, derive_status
 
 MEMO_MAX_LENGTH = 500
+# The money of an order item, which a cancellation does not change.
+_ITEM_AMOUNTS = ("item_price", "shipping_price", "item_tax", "shipping_tax")
 
 
 @dataclass(frozen=True)
@@ -120,12 +123,10 @@ def orders_cancel(
         for item in (
             OrderItem.objects.select_for_update()
             .filter(order__in=[order.pk for order in orders.values()])
+            .defer(*_ITEM_AMOUNTS)  # never read here; a decimal costs to convert on SQLite
             .order_by("pk")
         ):
             items_by_order.setdefault(item.order_id, []).append(item)
-        listings = listings_lock(
-            listing_ids=[item.listing_id for items in items_by_order.values() for item in items]
-        )
         batch = _Batch()
         outcomes = []
         for request in requests:
@@ -151,16 +152,16 @@ def orders_cancel(
             except ApplicationError as error:
                 outcome.error = error
             outcomes.append(outcome)
-        _write(batch=batch, listings=listings)
+        _write(batch=batch)
     return outcomes
 
 
 def _orders_lock(*, seller: Seller, order_ids: set[str]) -> dict[str, Order]:
-    locked = (
-        Order.objects.select_for_update()
-        .filter(seller=seller, amazon_order_id__in=order_ids)
-        .order_by("pk")
-    )
+    # The ids through the unique index of order ids, then the seller's rows by primary key:
+    # `seller AND amazon_order_id IN (...)` is planned by SQLite (which has no statistics here)
+    # on the seller's index, a walk through all of the seller's orders for every batch.
+    wanted = Order.objects.filter(amazon_order_id__in=order_ids).values("pk")
+    locked = Order.objects.select_for_update().filter(seller=seller, pk__in=wanted).order_by("pk")
     return {order.amazon_order_id: order for order in locked}
 
 
@@ -262,14 +263,20 @@ def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
     }
 
 
-def _write(*, batch: _Batch, listings: dict[int, Listing]) -> None:
-    """Write what the accepted requests changed, in bulk: items, orders, events, stock with its
-    ledger, and the buyer emails."""
+def _write(*, batch: _Batch) -> None:
+    """Write what the accepted requests changed, in bulk: items, orders, events, the buyer
+    emails, then stock with its ledger. The listings are locked last, when their quantities are
+    read and written: they are shared by all of the seller's orders, so the shorter a batch
+    holds them, the less other cancellations and feeds wait."""
     if not batch.events:
         return
-    OrderItem.objects.bulk_update(batch.items.values(), ["quantity_cancelled"])
-    Order.objects.bulk_update(batch.orders.values(), ["status", "last_update_date"])
-    OrderEvent.objects.bulk_create(batch.events)
+    rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
+    rows_update(Order, batch.orders.values(), ["status", "last_update_date"])
+    rows_insert(OrderEvent, batch.events)
+    outbound_emails_queue_cancellations(events=batch.events)
+    listings = listings_lock(
+        listing_ids=[listing_id for _, _, by_listing in batch.restocks for listing_id in by_listing]
+    )
     ledger, changed = [], {}
     for event, reason, by_listing in batch.restocks:
         for listing_id in sorted(by_listing):
@@ -286,17 +293,16 @@ def _write(*, batch: _Batch, listings: dict[int, Listing]) -> None:
             changed[listing_id] = listing
             ledger.append(
                 InventoryLedgerEntry(
-                    listing=listing,
+                    listing_id=listing_id,
                     delta=delta,
                     quantity_after=listing.quantity,
                     cause=cause,
                     order_id=event.order_id,
-                    event=event,
+                    event_id=event.pk,
                 )
             )
-    Listing.objects.bulk_update(changed.values(), ["quantity"])
-    InventoryLedgerEntry.objects.bulk_create(ledger)
-    outbound_emails_queue_cancellations(events=batch.events)
+    rows_update(Listing, changed.values(), ["quantity"])
+    rows_insert(InventoryLedgerEntry, ledger)
 
 
 _REFUSALS = {

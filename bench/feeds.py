@@ -1,0 +1,505 @@
+"""Seller Desk benchmark: order-cancellation feeds end to end, through real db_worker processes.
+
+    .venv/bin/python bench/feeds.py [--orders 100000] [--database sqlite|postgres] [--workers 1|2]
+                                    [--sellers 1|2] [--repeat N] [--keep] [--prepare-only]
+
+Each run starts from a fresh, dedicated database: SQLite under var/bench-feeds (the runner sets
+SELLERDESK_VAR_DIR and ignores DATABASE_URL), or the PostgreSQL database sellerdesk_bench_feeds
+on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432), created before each
+run and dropped at the end (unless --keep). It generates N Unshipped orders and the XML
+POST_ORDER_ACKNOWLEDGEMENT_DATA feed that cancels every one of them, submits it with
+feed_submit, then starts `manage.py db_worker --queue-name feeds --batch --no-startup-delay` as
+separate processes with the same environment, and waits for them to exit.
+
+With --workers 2 the orders go to two feeds of N/2 each, submitted together and processed
+concurrently by two worker processes, one feed each: a feed is processed by one worker at a
+time by design. Both feeds are of one seller (so the two workers contend for the locks of the
+same listings) unless --sellers 2 gives each feed its own seller and listings.
+
+Measured: wall time from the workers' start to the last feed's DONE (its processing_end_time),
+and each worker's peak RSS (VmHWM of /proc/<pid>/status, polled every 10 ms). The outcome is
+then checked (every order Canceled, an event, an outbox email, ledger rows and restocked
+listings per order, the report's counts); a wrong outcome stops the runner with exit status 1.
+With --repeat N the whole run, data included, is done N times and the median is reported too.
+"""
+
+import argparse
+import math
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import psycopg
+
+if TYPE_CHECKING:
+    from bench.feeds_data import Part
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench-feeds"
+POSTGRES_NAME = "sellerdesk_bench_feeds"
+POSTGRES_DEFAULT = "postgres://postgres@127.0.0.1:5432/sellerdesk"
+# The issue's targets, for 100,000 orders on SQLite with one worker.
+TARGET_SECONDS = 30.0
+TARGET_RSS_MB = 300.0
+TARGET_ORDERS = 100_000
+POLL_SECONDS = 0.01
+
+
+@dataclass
+class Worker:
+    number: int
+    process: "subprocess.Popen[bytes]"
+    log: Path
+    peak_kib: int = 0  # VmHWM: the peak resident set of the worker's own memory
+    peak_anon_kib: int = 0  # RssAnon: the part not backed by files (SQLite's mmap is)
+    cpu_seconds: float = 0.0  # user + system
+    exited_at: float = 0.0
+    exit_code: int | None = None
+
+
+@dataclass
+class Run:
+    started_at: float  # time.time() just before the workers were started
+    workers: list[Worker] = field(default_factory=list)
+    to_done: float = math.nan  # seconds from started_at to the last feed's DONE
+    processing: float = math.nan  # first processing_start_time to last processing_end_time
+    orders: int = 0
+    # For a summary row, which has no workers of its own.
+    summary_cpu: float = math.nan
+    summary_peak: float = math.nan
+
+    @property
+    def peak_mb(self) -> float:
+        if not self.workers:
+            return self.summary_peak
+        return max(worker.peak_kib for worker in self.workers) / 1024
+
+    @property
+    def cpu_seconds(self) -> float:
+        """Of all the workers together."""
+        if not self.workers:
+            return self.summary_cpu
+        return sum(worker.cpu_seconds for worker in self.workers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=TARGET_ORDERS, help="orders to cancel")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
+    parser.add_argument(
+        "--sellers", type=int, choices=(1, 2), default=1, help="with 2 workers: one seller each"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs, each on fresh data")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds; then kill")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="run each worker under cProfile, its output to DIR"
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="generate and submit, then stop: the feeds wait IN_QUEUE (implies --keep)",
+    )
+    args = parser.parse_args()
+    if args.orders < args.workers:
+        parser.error("--orders must be at least --workers")
+    if args.sellers > args.workers:
+        parser.error("--sellers 2 needs --workers 2")
+    if args.repeat < 1 or (args.prepare_only and args.repeat > 1):
+        parser.error("--repeat must be at least 1, and 1 with --prepare-only")
+
+    database = _environment(args.database)
+    import django
+
+    django.setup()
+    runs: list[Run] = []
+    try:
+        for number in range(1, args.repeat + 1):
+            if args.repeat > 1:
+                print(f"\n=== Run {number} of {args.repeat}", flush=True)
+            _fresh_database(args.database, database)
+            run = _benchmark(args)
+            if run is None:
+                return
+            runs.append(run)
+    finally:
+        if args.database == "postgres" and not (args.keep or args.prepare_only):
+            _drop_postgres(database)
+    if len(runs) > 1:
+        _print_summary(args, runs)
+
+
+def _environment(database: str) -> str:
+    """Point this process, and the workers that inherit its environment, at the benchmark's
+    own database; returns its file or URL."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns without it
+    os.environ["SELLERDESK_VAR_DIR"] = str(BENCH_DIR)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    if database == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+        return str(BENCH_DIR / "sellerdesk.sqlite3")
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        server = POSTGRES_DEFAULT
+    url = urlsplit(server)._replace(path=f"/{POSTGRES_NAME}").geturl()
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def _fresh_database(database: str, location: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{location}{suffix}").unlink(missing_ok=True)
+        return
+    _drop_postgres(location)
+    with _postgres_admin(location) as admin:
+        admin.execute(f'CREATE DATABASE "{POSTGRES_NAME}"')
+
+
+def _postgres_admin(url: str) -> psycopg.Connection[tuple[Any, ...]]:
+    return psycopg.connect(urlsplit(url)._replace(path="/postgres").geturl(), autocommit=True)
+
+
+def _drop_postgres(url: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    with _postgres_admin(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_NAME}" WITH (FORCE)')
+
+
+def _benchmark(args: argparse.Namespace) -> Run | None:
+    """One run on the fresh database: prepare, process, verify, print. None with
+    --prepare-only."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import feeds_data
+    from sellerdesk.catalog.models import Listing
+
+    print(f"Preparing {args.orders:,} orders and {args.workers} feed(s) ...", flush=True)
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    parts = feeds_data.generate(
+        orders=args.orders, feeds=args.workers, sellers=args.sellers, directory=BENCH_DIR
+    )
+    generated = time.perf_counter()
+    for part in parts:
+        feeds_data.submit(part)
+    submitted = time.perf_counter()
+    stock = dict(Listing.objects.values_list("pk", "quantity"))
+    print(
+        f"Migrated in {migrated - start:.1f} s, generated in {generated - migrated:.1f} s, "
+        f"submitted in {submitted - generated:.1f} s.",
+        flush=True,
+    )
+    connection.close()  # the workers have the database to themselves
+    if args.prepare_only:
+        print(f"Feeds in queue; SELLERDESK_VAR_DIR={BENCH_DIR}", end="")
+        print(f" DATABASE_URL={os.environ['DATABASE_URL']}" if args.database == "postgres" else "")
+        return None
+
+    run = _run_workers(args.workers, profile=args.profile, timeout=args.timeout)
+    feeds = [part.feed for part in parts if part.feed is not None]
+    for feed in feeds:
+        feed.refresh_from_db()
+    ends = [feed.processing_end_time for feed in feeds if feed.processing_end_time]
+    starts = [feed.processing_start_time for feed in feeds if feed.processing_start_time]
+    if ends and len(ends) == len(feeds):
+        run.to_done = max(ends).timestamp() - run.started_at
+        run.processing = (max(ends) - min(starts)).total_seconds()
+    run.orders = sum(part.orders for part in parts)
+    problems = _verify(parts, stock)
+    _print_report(args, parts, run, problems)
+    if problems:
+        raise SystemExit(1)
+    return run
+
+
+def _run_workers(count: int, *, profile: str | None, timeout: float) -> Run:
+    command = [sys.executable]
+    if profile:
+        Path(profile).mkdir(parents=True, exist_ok=True)
+    run = Run(started_at=time.time())
+    for number in range(1, count + 1):
+        profiler = ["-m", "cProfile", "-o", f"{profile}/worker-{number}.prof"] if profile else []
+        log = BENCH_DIR / f"worker-{number}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+                [
+                    *command,
+                    *profiler,
+                    str(ROOT / "manage.py"),
+                    "db_worker",
+                    "--queue-name",
+                    "feeds",
+                    "--batch",
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--worker-id",
+                    f"bench-feeds-{number}",
+                ],
+                cwd=ROOT,
+                env=os.environ.copy(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        run.workers.append(Worker(number=number, process=process, log=log))
+    running = list(run.workers)
+    while running:
+        for worker in list(running):
+            memory = _memory(worker.process.pid)
+            worker.peak_kib = max(worker.peak_kib, memory.get("VmHWM", 0))
+            worker.peak_anon_kib = max(worker.peak_anon_kib, memory.get("RssAnon", 0))
+            # wait4, not Popen.wait: the same call reaps the worker and says when it ended.
+            pid, status, usage = os.wait4(worker.process.pid, os.WNOHANG)
+            if pid:
+                worker.exited_at = time.time()
+                worker.cpu_seconds = usage.ru_utime + usage.ru_stime
+                worker.exit_code = worker.process.returncode = os.waitstatus_to_exitcode(status)
+                running.remove(worker)
+        if running and time.time() - run.started_at > timeout:
+            for worker in running:
+                worker.process.kill()
+                worker.process.wait()
+            raise SystemExit(f"The workers ran for more than {timeout:.0f} s: killed.")
+        time.sleep(POLL_SECONDS)
+    return run
+
+
+def _memory(pid: int) -> dict[str, int]:
+    """The memory lines of /proc/<pid>/status in KiB; none once the process has exited.
+
+    VmHWM is the peak resident set of the process's own address space. Not ru_maxrss: a child's
+    ru_maxrss starts from its parent's resident set at the fork, and this runner's is large."""
+    memory = {}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(("Vm", "Rss")):
+                    name, value, *_unit = line.split()
+                    memory[name.rstrip(":")] = int(value)
+    except OSError:
+        pass
+    return memory
+
+
+def _verify(parts: "list[Part]", stock: dict[int, int]) -> list[str]:
+    """Everything the feeds should have done, and only that; the problems found."""
+    from defusedxml.ElementTree import parse
+    from django.db.models import Count, Sum
+    from django_tasks_db.models import DBTaskResult
+
+    from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
+    from sellerdesk.notifications.models import OutboundEmail
+    from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
+
+    problems: list[str] = []
+
+    def expect(what: str, found: object, expected: object) -> None:
+        if found != expected:
+            problems.append(f"{what}: {found}, expected {expected}")
+
+    orders = sum(part.orders for part in parts)
+    items = sum(part.items for part in parts)
+    units = sum(part.units for part in parts)
+    for part in parts:
+        assert part.feed is not None
+        feed = part.feed
+        feed.refresh_from_db()
+        name = f"feed {feed.feed_id}"
+        expect(f"{name} status", feed.processing_status, "DONE")
+        counts = (
+            feed.records_done,
+            feed.messages_processed,
+            feed.messages_successful,
+            feed.messages_with_error,
+            feed.messages_with_warning,
+        )
+        expect(
+            f"{name} records done, processed, successful, errors, warnings",
+            counts,
+            (part.orders, part.orders, part.orders, 0, 0),
+        )
+        expect(f"{name} results", feed.results.count(), 0)
+        if feed.result_document is None:
+            problems.append(f"{name} has no report")
+            continue
+        with feed.result_document.file.open("rb") as report:
+            root = parse(report).getroot()
+        assert root is not None
+        summary = root.find("Message/ProcessingReport/ProcessingSummary")
+        found = (
+            root.findtext("Message/ProcessingReport/DocumentTransactionID"),
+            root.findtext("Message/ProcessingReport/StatusCode"),
+            *(
+                int(summary.findtext(tag) or -1) if summary is not None else None
+                for tag in (
+                    "MessagesProcessed",
+                    "MessagesSuccessful",
+                    "MessagesWithError",
+                    "MessagesWithWarning",
+                )
+            ),
+            len(root.findall("Message/ProcessingReport/Result")),
+        )
+        expected = (feed.feed_id, "Complete", part.orders, part.orders, 0, 0, 0)
+        expect(f"{name} report (id, status, counts, results)", found, expected)
+
+    by_status = dict(Order.objects.values_list("status").annotate(Count("pk")).order_by())
+    expect("orders by status", by_status, {OrderStatus.CANCELED: orders})
+    events = OrderEvent.objects.filter(kind=OrderEvent.Kind.CANCELLED, source="feed")
+    expect("cancel events", events.count(), orders)
+    expect("events of other kinds", OrderEvent.objects.exclude(pk__in=events).count(), 0)
+    expect("events of whole orders", events.filter(data__whole_order=True).count(), orders)
+    emails = OutboundEmail.objects.filter(
+        kind=OutboundEmail.Kind.ORDER_CANCELLED, status=OutboundEmail.Status.PENDING
+    )
+    expect("pending outbox emails", emails.count(), orders)
+    expect(
+        "emails in English",
+        emails.filter(language="en", subject__startswith="Your").count(),
+        Order.objects.filter(buyer_language="en").count(),
+    )
+    expect("units cancelled", OrderItem.objects.aggregate(n=Sum("quantity_cancelled"))["n"], units)
+    ledger = InventoryLedgerEntry.objects.filter(
+        cause=InventoryLedgerEntry.Cause.CANCELLATION_RESTOCK
+    )
+    expect(
+        "restock ledger rows, units",
+        (ledger.count(), ledger.aggregate(n=Sum("delta"))["n"]),
+        (items, units),
+    )
+    restocked: dict[int, int] = {}
+    for part in parts:
+        for listing, count in part.restock.items():
+            restocked[listing] = restocked.get(listing, 0) + count
+    now = dict(Listing.objects.values_list("pk", "quantity"))
+    expect(
+        "listings restocked",
+        {pk: now[pk] - stock[pk] for pk in now if now[pk] != stock[pk]},
+        restocked,
+    )
+    deliveries = DBTaskResult.objects.filter(queue_name="email")
+    queued = sum(len(task.args_kwargs["args"][0]) for task in deliveries.only("args_kwargs"))
+    expect("emails in queued delivery tasks", queued, orders)
+    return problems
+
+
+HEAD = (
+    f"{'Database':<10} {'workers':>7} {'orders':>8} {'to DONE s':>10} {'processing s':>12} "
+    f"{'orders/s':>9} {'CPU s':>6} {'peak RSS MB':>11}  target"
+)
+
+
+def _is_target_run(args: argparse.Namespace) -> bool:
+    return args.orders == TARGET_ORDERS and args.database == "sqlite" and args.workers == 1
+
+
+def _verdict(args: argparse.Namespace, seconds: float, peak_mb: float) -> str:
+    if not _is_target_run(args):
+        return "-"
+    met = seconds < TARGET_SECONDS and peak_mb < TARGET_RSS_MB
+    return f"< {TARGET_SECONDS:.0f} s, < {TARGET_RSS_MB:.0f} MB: {'met' if met else 'MISSED'}"
+
+
+def _row(args: argparse.Namespace, label: str, run: Run) -> str:
+    return (
+        f"{label:<10} {args.workers:>7} {run.orders:>8,} {run.to_done:>10.1f} "
+        f"{run.processing:>12.1f} {run.orders / run.to_done:>9,.0f} {run.cpu_seconds:>6.1f} "
+        f"{run.peak_mb:>11.0f}  {_verdict(args, run.to_done, run.peak_mb)}"
+    )
+
+
+def _print_report(
+    args: argparse.Namespace, parts: "list[Part]", run: Run, problems: list[str]
+) -> None:
+    import django
+    from django.db import connection
+
+    from sellerdesk.feeds.processing import BATCH_SIZE
+
+    if connection.vendor == "sqlite":
+        engine = f"SQLite {sqlite3.sqlite_version}"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            engine = f"PostgreSQL {cursor.fetchone()[0]}"
+    size = sum(part.path.stat().st_size for part in parts) / 2**20
+    print(
+        f"\nMachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+        f"Python {platform.python_version()}; {engine}; Django {django.get_version()}; "
+        f"BATCH_SIZE {BATCH_SIZE}"
+    )
+    print(
+        f"Feeds: {len(parts)} x {run.orders // len(parts):,} messages, "
+        f"{sum(part.items for part in parts):,} items, {size:.1f} MiB of XML; "
+        f"{args.sellers} seller(s)\n"
+    )
+    print(HEAD)
+    print("-" * len(HEAD))
+    print(_row(args, args.database, run))
+    for worker in run.workers:
+        ended = worker.exited_at - run.started_at
+        print(
+            f"  worker {worker.number}: exit {worker.exit_code} after {ended:.1f} s, "
+            f"CPU {worker.cpu_seconds:.1f} s, peak RSS {worker.peak_kib / 1024:.0f} MB "
+            f"(anonymous {worker.peak_anon_kib / 1024:.0f} MB; log {worker.log.relative_to(ROOT)})"
+        )
+    print(
+        "\n'to DONE': from starting the worker processes to the last feed's processing_end_time "
+        "(includes Django's start-up);\n'processing': the feeds' own processing_start_time to "
+        "processing_end_time."
+    )
+    if problems:
+        print("\nOUTCOME WRONG:")
+        for problem in problems:
+            print(f"  {problem}")
+    else:
+        print(
+            "Outcome verified: every order Canceled by the feed, one event, one pending email and "
+            "its delivery task per order, ledger and stock restocked, report counts right."
+        )
+    print(f"Load average at the end: {os.getloadavg()[0]:.2f} (other processes add noise).")
+
+
+def _print_summary(args: argparse.Namespace, runs: list[Run]) -> None:
+    to_done = [run.to_done for run in runs]
+    print(f"\n=== {len(runs)} runs, each on fresh data")
+    print(HEAD)
+    print("-" * len(HEAD))
+    for number, run in enumerate(runs, 1):
+        print(_row(args, f"run {number}", run))
+    median = Run(
+        started_at=0.0,
+        to_done=statistics.median(to_done),
+        processing=statistics.median(run.processing for run in runs),
+        orders=runs[0].orders,
+        summary_cpu=statistics.median(run.cpu_seconds for run in runs),
+        summary_peak=max(run.peak_mb for run in runs),
+    )
+    print(_row(args, "median", median))
+    print(
+        f"to DONE: min {min(to_done):.1f} s, max {max(to_done):.1f} s; "
+        "peak RSS on the median row: the highest of all runs."
+    )
+
+
+if __name__ == "__main__":
+    main()
