@@ -28,6 +28,7 @@ from sellerdesk.core.errors import (
 )
 from sellerdesk.notifications.services import outbound_emails_queue_cancellations
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
+from sellerdesk.orders.quantities import unshipped_units
 from sellerdesk.orders.status import can_cancel, derive_status
 
 MEMO_MAX_LENGTH = 500
@@ -189,7 +190,14 @@ def _cancel_one(
             code=f"cannot_cancel_{order.status.lower()}",
             status=order.status,
         )
-    units = _units_to_cancel(order=order, items=items, quantities=request.quantities)
+    units = unshipped_units(
+        order=order, items=items, quantities=request.quantities, action="cancel"
+    )
+    if not any(units.values()):
+        raise NothingToDo(
+            _("Nothing left to cancel of these items; nothing was changed."),
+            code="items_already_cancelled",
+        )
     cancelled, remaining, by_listing = [], [], Counter[int]()
     for item in items:
         count = units.get(item.order_item_id, 0)
@@ -219,39 +227,6 @@ def _cancel_one(
     batch.events.append(event)
     batch.restocks.append((event, request.reason, by_listing))
     return event, by_listing.total()
-
-
-def _units_to_cancel(
-    *, order: Order, items: list[OrderItem], quantities: dict[str, int | None] | None
-) -> dict[str, int]:
-    unshipped = {item.order_item_id: item.quantity_unshipped for item in items}
-    if quantities is None:
-        return unshipped
-    unknown = sorted(set(quantities) - set(unshipped))
-    if unknown:
-        raise InvalidInput(
-            _("Not items of order %(order_id)s: %(items)s.")
-            % {"order_id": order.amazon_order_id, "items": ", ".join(unknown)},
-            code="unknown_item",
-        )
-    units = {}
-    for item_id, count in quantities.items():
-        count = unshipped[item_id] if count is None else count
-        if count < 0:
-            raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
-        if count > unshipped[item_id]:
-            raise InvalidInput(
-                _("Item %(item)s: %(count)d to cancel but only %(unshipped)d unshipped.")
-                % {"item": item_id, "count": count, "unshipped": unshipped[item_id]},
-                code="quantity_above_unshipped",
-            )
-        units[item_id] = count
-    if not any(units.values()):
-        raise NothingToDo(
-            _("Nothing left to cancel of these items; nothing was changed."),
-            code="items_already_cancelled",
-        )
-    return units
 
 
 def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
