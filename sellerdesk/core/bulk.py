@@ -18,7 +18,6 @@ from django.db.models.fields import AutoFieldMixin
 
 # Rows per INSERT statement.
 INSERT_ROWS = 250
-_NOTHING = object()
 
 
 def rows_insert[M: Model](model: type[M], objs: Iterable[M]) -> list[M]:
@@ -47,24 +46,17 @@ def rows_insert[M: Model](model: type[M], objs: Iterable[M]) -> list[M]:
     ):
         return model._default_manager.using(alias).bulk_create(objs)
     rows: list[list[Any]] = []
-    # A value that is the very object of the previous row (a shared timestamp, a constant, a
-    # default) is prepared once: preparing is a function of the value alone.
-    previous: list[tuple[object, object]] = [(_NOTHING, None)] * len(fields)
     for obj in objs:
         # What bulk_create checks: related objects are saved, and their keys are taken.
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         if obj.pk is not None:
             return model._default_manager.using(alias).bulk_create(objs)
         row = []
-        for index, field in enumerate(fields):
+        for field in fields:
             value = field.pre_save(obj, True)
-            last, prepared = previous[index]
-            if value is not last:
-                if hasattr(value, "resolve_expression"):
-                    return model._default_manager.using(alias).bulk_create(objs)
-                prepared = field.get_db_prep_save(value, connection)
-                previous[index] = (value, prepared)
-            row.append(prepared)
+            if hasattr(value, "resolve_expression"):
+                return model._default_manager.using(alias).bulk_create(objs)
+            row.append(field.get_db_prep_save(value, connection))
         rows.append(row)
 
     quote = connection.ops.quote_name
