@@ -6,9 +6,9 @@ Acknowledgement or RecordError per Message. Every ended element is detached and 
 holds one Message's capped values, not the document."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import ErrorString, errors
 
@@ -341,23 +341,36 @@ class _SeenIds:
             self._others.add(message_id)
 
 
-def _read_messages(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
+class _MessageReader(Protocol):
+    def start(self, name: str) -> None: ...
+    def end(self, name: str, text: str) -> None: ...
+
+
+def _envelope_messages[M: _MessageReader, R](
+    source: BinaryIO, *, new: Callable[[int], M], judge: Callable[[M, "_SeenIds"], R]
+) -> Iterator[R]:
+    """Each <Message> of the envelope gathered by a reader of the feed's own elements, then
+    judged: a record or a RecordError, one message at a time."""
     seen_ids = _SeenIds()
     position = 0
-    message: _RawMessage | None = None
+    message: M | None = None
     for is_start, depth, name, text in _walk(source):
         if depth == 2 and name == "Message":
             if is_start:
                 position += 1
-                message = _RawMessage(position)
+                message = new(position)
             elif message is not None:
-                yield _judge(message, seen_ids)
+                yield judge(message, seen_ids)
                 message = None
         elif depth > 2 and message is not None:
             if is_start:
                 message.start(name)
             else:
                 message.end(name, text)
+
+
+def _read_messages(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
+    return _envelope_messages(source, new=_RawMessage, judge=_judge)
 
 
 class _Invalid(Exception):

@@ -17,6 +17,7 @@ from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
     _MESSAGE_ID_RE,
     _OPERATION_TYPES,
+    _envelope_messages,
     _EnvelopeCheck,
     _Invalid,
     _merchant_id,
@@ -164,22 +165,7 @@ def _parent_name(parent: tuple[str, ...]) -> str:
 
 
 def _read_messages(source: BinaryIO) -> Iterator[ShipmentConfirmation | RecordError]:
-    seen_ids = _SeenIds()
-    position = 0
-    message: _RawMessage | None = None
-    for is_start, depth, name, text in _walk(source):
-        if depth == 2 and name == "Message":
-            if is_start:
-                position += 1
-                message = _RawMessage(position)
-            elif message is not None:
-                yield _judge(message, seen_ids)
-                message = None
-        elif depth > 2 and message is not None:
-            if is_start:
-                message.start(name)
-            else:
-                message.end(name, text)
+    return _envelope_messages(source, new=_RawMessage, judge=_judge)
 
 
 def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> ShipmentConfirmation | RecordError:
