@@ -7,7 +7,7 @@ rows of one order become one Acknowledgement, so one order gets one message."""
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import BinaryIO
@@ -289,20 +289,25 @@ def _records(rows: Iterable[Row]) -> Iterator[Acknowledgement | RecordError]:
 
 
 def _read_header(rows: Iterator[Row]) -> _Columns:
+    return _columns(*_header_row(rows, check_template=_check_template_type))
+
+
+def _header_row(rows: Iterator[Row], *, check_template: Callable[[str], None]) -> Row:
+    """The header row, after the template's TemplateType row if the file keeps it."""
     first = next(rows, None)
     if first is None:
         raise FeedRejected(FileProblem.EMPTY, "The file is empty.")
     line, cells = first
     if cells[0].startswith(_TEMPLATE_PREFIX):
-        _check_template_type(cells[0])
+        check_template(cells[0])
         header = next(rows, None)
         if header is None:
             raise FeedRejected(
                 FileProblem.BAD_HEADER,
                 f"Line {line} is the TemplateType row but no header row follows it.",
             )
-        line, cells = header
-    return _columns(line, cells)
+        return header
+    return first
 
 
 def _check_template_type(cell: str) -> None:

@@ -25,6 +25,7 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     _cell,
     _check_workbook,
     _detect_encoding,
+    _header_row,
     _name,
     _text_rows,
     _workbook_rows,
@@ -114,20 +115,7 @@ def _rows(source: BinaryIO, filename: str) -> Iterator[Row]:
 
 
 def _read_header(rows: Iterator[Row]) -> dict[str, int]:
-    first = next(rows, None)
-    if first is None:
-        raise FeedRejected(FileProblem.EMPTY, "The file is empty.")
-    line, cells = first
-    if cells[0].startswith(_TEMPLATE_PREFIX):
-        _check_template_type(cells[0])
-        header = next(rows, None)
-        if header is None:
-            raise FeedRejected(
-                FileProblem.BAD_HEADER,
-                f"Line {line} is the TemplateType row but no header row follows it.",
-            )
-        line, cells = header
-    return _columns(line, cells)
+    return _columns(*_header_row(rows, check_template=_check_template_type))
 
 
 def _check_template_type(cell: str) -> None:
