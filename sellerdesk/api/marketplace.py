@@ -1,6 +1,7 @@
 """The marketplace's own endpoints: checkout creates orders."""
 
 import datetime
+from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -28,6 +29,9 @@ class OrderIn(Schema):
     ShipCity: str = Field(default="", max_length=100)
     PurchaseDate: datetime.datetime | None = None
     PaymentAuthorized: bool = True
+    # Charged once per order, on its first item; TaxRate (0.25 for 25 %) adds tax on top.
+    ShippingPrice: Decimal = Field(default=Decimal("0.00"), ge=0, le=100_000, decimal_places=2)
+    TaxRate: Decimal = Field(default=Decimal("0"), ge=0, lt=1, decimal_places=4)
     Items: list[OrderLineIn] = Field(min_length=1, max_length=100)
 
 
@@ -51,6 +55,8 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status:
         amazon_order_id=payload.AmazonOrderId,
         purchase_date=payload.PurchaseDate,
         payment_authorized=payload.PaymentAuthorized,
+        shipping_price=payload.ShippingPrice,
+        tax_rate=payload.TaxRate,
         lines=[OrderLine(sku=line.SellerSKU, quantity=line.Quantity) for line in payload.Items],
     )
     return Status(

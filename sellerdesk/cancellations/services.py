@@ -26,7 +26,9 @@ from sellerdesk.core.errors import (
     NotFound,
     NothingToDo,
 )
-from sellerdesk.notifications.services import outbound_emails_queue_cancellations
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.notifications.services import outbound_emails_queue
+from sellerdesk.orders.locks import order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
 from sellerdesk.orders.status import can_cancel, derive_status
@@ -119,15 +121,9 @@ def orders_cancel(
     """Cancel many orders in one transaction. Locks orders, then their items, then the
     listings, each in primary-key order, so that concurrent batches cannot deadlock."""
     with transaction.atomic():
-        orders = _orders_lock(seller=seller, order_ids={r.amazon_order_id for r in requests})
-        items_by_order: dict[int, list[OrderItem]] = {}
-        for item in (
-            OrderItem.objects.select_for_update()
-            .filter(order__in=[order.pk for order in orders.values()])
-            .defer(*_ITEM_AMOUNTS)  # never read here; a decimal costs to convert on SQLite
-            .order_by("pk")
-        ):
-            items_by_order.setdefault(item.order_id, []).append(item)
+        orders = orders_lock(seller=seller, order_ids={r.amazon_order_id for r in requests})
+        # The amounts are never read here, and a decimal costs to convert on SQLite.
+        items_by_order = order_items_lock(orders=orders.values(), defer=_ITEM_AMOUNTS)
         batch = _Batch()
         outcomes = []
         for request in requests:
@@ -155,15 +151,6 @@ def orders_cancel(
             outcomes.append(outcome)
         _write(batch=batch)
     return outcomes
-
-
-def _orders_lock(*, seller: Seller, order_ids: set[str]) -> dict[str, Order]:
-    # The ids through the unique index of order ids, then the seller's rows by primary key:
-    # `seller AND amazon_order_id IN (...)` is planned by SQLite (which has no statistics here)
-    # on the seller's index, a walk through all of the seller's orders for every batch.
-    wanted = Order.objects.filter(amazon_order_id__in=order_ids).values("pk")
-    locked = Order.objects.select_for_update().filter(seller=seller, pk__in=wanted).order_by("pk")
-    return {order.amazon_order_id: order for order in locked}
 
 
 def _cancel_one(
@@ -248,12 +235,19 @@ def _write(*, batch: _Batch) -> None:
     rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
     rows_update(Order, batch.orders.values(), ["status", "last_update_date"])
     rows_insert(OrderEvent, batch.events)
-    outbound_emails_queue_cancellations(events=batch.events)
+    outbound_emails_queue(events=batch.events, kind=OutboundEmail.Kind.ORDER_CANCELLED)
+    cancelled_units_restock(cancellations=batch.restocks)
+
+
+def cancelled_units_restock(*, cancellations: list[tuple[OrderEvent, str, Counter[int]]]) -> None:
+    """Stock for cancelled units, by (cancellation event, reason, units by listing): returned to
+    the listing, or for NoInventory the listing set to zero; a ledger row for each change. Call
+    last in the cancellation's transaction, after its events are written."""
     listings = listings_lock(
-        listing_ids=[listing_id for _, _, by_listing in batch.restocks for listing_id in by_listing]
+        listing_ids=[listing_id for _, _, by_listing in cancellations for listing_id in by_listing]
     )
     ledger, changed = [], {}
-    for event, reason, by_listing in batch.restocks:
+    for event, reason, by_listing in cancellations:
         for listing_id in sorted(by_listing):
             listing = listings[listing_id]
             if restocks(reason):

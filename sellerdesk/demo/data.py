@@ -115,6 +115,10 @@ PRODUCTS = [
 ]
 
 
+DEMO_SHIPPING = Decimal("49.00")
+DEMO_TAX_RATE = Decimal("0.25")  # Swedish VAT, on top of the prices
+
+
 def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Seller:
     rng = random.Random(seed)
     with transaction.atomic():
@@ -165,6 +169,8 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
                 lines=lines,
                 purchase_date=now - age,
                 payment_authorized=age > datetime.timedelta(days=1) or rng.random() < 0.6,
+                shipping_price=DEMO_SHIPPING,
+                tax_rate=DEMO_TAX_RATE,
             )
         )
     _move_through_statuses(created=created, seller=seller, now=now, rng=rng)

@@ -39,3 +39,12 @@ class MessageProblem(IntEnum):
     ORDER_CANCELLED = 18015  # a Success acknowledgement of an order that is cancelled
     DRY_RUN_FORECAST = 18016  # Warning, MessageID 0: a dry run applied nothing; the rate forecast
     ORDER_NOT_SHIPPABLE = 18017  # Pending, cancelled or already shipped: nothing to confirm
+    ORDER_NOT_CHARGED = 18018  # an adjustment of an order not yet charged: nothing to refund
+    WRONG_CURRENCY = 18019  # an amount in another currency than the order's
+    INVALID_AMOUNT = 18020  # not a number, more than 2 decimals, or the wrong sign
+    REFUND_ABOVE_CHARGED = 18021  # a component's refunds would exceed what was charged for it
+    NOT_A_CREDIT = 18022  # the adjustment's net is not a credit to the buyer
+    ADJUSTMENT_ALREADY_APPLIED = 18023  # Warning: MerchantAdjustmentItemID seen; nothing changed
+    ADJUSTMENT_ID_REUSED = 18024  # MerchantAdjustmentItemID already used for another item
+    INVALID_ADJUSTMENT_REASON = 18025  # not an AdjustmentReason, or it cannot cancel units
+    UNSUPPORTED_COMPONENT = 18026  # a component type Seller Desk does not refund (e.g. GiftWrap)

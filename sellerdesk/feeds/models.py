@@ -18,6 +18,8 @@ class FeedType(models.TextChoices):
     )
     ORDER_FULFILLMENT = "POST_ORDER_FULFILLMENT_DATA", _("Shipment confirmation (XML)")
     FULFILLMENT_FILE = "POST_FLAT_FILE_FULFILLMENT_DATA", _("Shipment confirmation file")
+    PAYMENT_ADJUSTMENT = "POST_PAYMENT_ADJUSTMENT_DATA", _("Order adjustment (XML)")
+    PAYMENT_ADJUSTMENT_FILE = "POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA", _("Order adjustment file")
 
 
 def new_document_id() -> str:

@@ -14,6 +14,7 @@ class OutboundEmail(models.Model):
 
     class Kind(models.TextChoices):
         ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+        REFUND_ISSUED = "refund_issued", _("Refund issued")
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="emails")
     event = models.OneToOneField(

@@ -9,7 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from sellerdesk.cancellations.reasons import buyer_explanation
+from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.refunds.reasons import refund_explanation
 
 
 @dataclass(frozen=True)
@@ -18,16 +20,27 @@ class Bodies:
     html: str
 
 
-def cancellation_subject(*, order_id: str, language: str, whole_order: bool) -> str:
+def email_subject(*, kind: str, event: OrderEvent, language: str) -> str:
+    order_id = event.order.amazon_order_id
     with translation.override(language):
-        if whole_order:
+        if kind == OutboundEmail.Kind.REFUND_ISSUED:
+            return gettext("You have been refunded for your order %(order_id)s") % {
+                "order_id": order_id
+            }
+        if event.data.get("whole_order", True):
             return gettext("Your order %(order_id)s has been cancelled") % {"order_id": order_id}
         return gettext("Items of your order %(order_id)s have been cancelled") % {
             "order_id": order_id
         }
 
 
-def cancellation_bodies(*, order: Order, event: OrderEvent, language: str) -> Bodies:
+def email_bodies(*, kind: str, order: Order, event: OrderEvent, language: str) -> Bodies:
+    if kind == OutboundEmail.Kind.REFUND_ISSUED:
+        return _refund_bodies(order=order, event=event, language=language)
+    return _cancellation_bodies(order=order, event=event, language=language)
+
+
+def _cancellation_bodies(*, order: Order, event: OrderEvent, language: str) -> Bodies:
     with translation.override(language):
         context = {
             "order": order,
@@ -39,4 +52,22 @@ def cancellation_bodies(*, order: Order, event: OrderEvent, language: str) -> Bo
         return Bodies(
             text=render_to_string("notifications/email/order_cancelled.txt", context),
             html=render_to_string("notifications/email/order_cancelled.html", context),
+        )
+
+
+def _refund_bodies(*, order: Order, event: OrderEvent, language: str) -> Bodies:
+    with translation.override(language):
+        items = [
+            {**item, "explanation": refund_explanation(item["reason"])}
+            for item in event.data["items"]
+        ]
+        context = {
+            "order": order,
+            "items": items,
+            "total": event.data["total"],
+            "currency": event.data["currency"],
+        }
+        return Bodies(
+            text=render_to_string("notifications/email/refund_issued.txt", context),
+            html=render_to_string("notifications/email/refund_issued.html", context),
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.notifications.models import OutboundEmail
-from sellerdesk.notifications.rendering import Bodies, cancellation_bodies, cancellation_subject
+from sellerdesk.notifications.rendering import Bodies, email_bodies, email_subject
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.services import order_event_record
 
@@ -27,9 +27,10 @@ SEND_LEASE = datetime.timedelta(minutes=2)
 DELIVERY_BATCH = 100
 
 
-def outbound_emails_queue_cancellations(*, events: list[OrderEvent]) -> list[OutboundEmail]:
-    """Queue one email per cancellation event, in the buyer's language. Call inside the
-    cancellations' transaction: the rows commit with them, and delivery runs after commit."""
+def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[OutboundEmail]:
+    """Queue one email of kind per event (a cancellation, a refund), in the buyer's language.
+    Call inside the change's transaction: the rows commit with it, and delivery runs after
+    commit."""
     now = timezone.now()
     sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
     emails = rows_insert(
@@ -38,15 +39,11 @@ def outbound_emails_queue_cancellations(*, events: list[OrderEvent]) -> list[Out
             OutboundEmail(
                 order=event.order,
                 event=event,
-                kind=OutboundEmail.Kind.ORDER_CANCELLED,
+                kind=kind,
                 language=event.order.buyer_language,
                 to_address=event.order.buyer_email,
                 from_address=sender,
-                subject=cancellation_subject(
-                    order_id=event.order.amazon_order_id,
-                    language=event.order.buyer_language,
-                    whole_order=event.data.get("whole_order", True),
-                ),
+                subject=email_subject(kind=kind, event=event, language=event.order.buyer_language),
                 message_id=f"<{_time_ordered_hex()}@{domain}>",
                 next_attempt_at=now,
             )
@@ -76,7 +73,9 @@ def outbound_email_bodies(email: OutboundEmail) -> Bodies:
     """What was sent, or for an email still queued, what will be sent."""
     if email.body_text:
         return Bodies(text=email.body_text, html=email.body_html)
-    return cancellation_bodies(order=email.order, event=email.event, language=email.language)
+    return email_bodies(
+        kind=email.kind, order=email.order, event=email.event, language=email.language
+    )
 
 
 def outbound_emails_deliver(*, email_ids: list[int]) -> dict[str, int]:

@@ -94,6 +94,7 @@ class OrderEvent(models.Model):
         SHIPMENT_CONFIRMED = "shipment_confirmed", _("Shipment confirmed")
         CHARGED = "charged", _("Buyer charged")
         CANCELLED = "cancelled", _("Order cancelled")
+        REFUNDED = "refunded", _("Refund issued")
         ACKNOWLEDGED = "acknowledged", _("Order acknowledged")
         EMAIL_SENT = "email_sent", _("Email sent to buyer")
         EMAIL_FAILED = "email_failed", _("Email delivery failed")

@@ -5,6 +5,7 @@ import datetime
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -67,9 +68,13 @@ def order_create(
     amazon_order_id: str | None = None,
     purchase_date: datetime.datetime | None = None,
     payment_authorized: bool = True,
+    shipping_price: Decimal = Decimal("0.00"),
+    tax_rate: Decimal = Decimal("0"),
     source: str = OrderEvent.Source.MARKETPLACE,
 ) -> Order:
-    """Create an order from checkout: takes each line's quantity from its listing."""
+    """Create an order from checkout: takes each line's quantity from its listing. The order's
+    shipping is charged on its first item; tax_rate (0.25 for 25 %) adds tax to each item's
+    price and shipping."""
     if not lines:
         raise InvalidInput("An order needs at least one item.", code="order_without_items")
     if any(line.quantity < 1 for line in lines):
@@ -80,6 +85,10 @@ def order_create(
         raise InvalidInput("Buyer email is not a valid address.", code="invalid_email") from error
     if purchase_date is not None and timezone.is_naive(purchase_date):
         raise InvalidInput("Purchase date needs a time zone.", code="invalid_date")
+    if shipping_price < 0 or not 0 <= tax_rate < 1:
+        raise InvalidInput(
+            "Shipping cannot be negative and the tax rate is from 0 to 1.", code="invalid_amount"
+        )
     if buyer_language not in {"sv", "en"}:
         raise InvalidInput("Buyer language must be sv or en.", code="invalid_language")
     if amazon_order_id is not None and not is_order_id(amazon_order_id):
@@ -110,10 +119,7 @@ def order_create(
                 buyer_email=buyer_email,
                 buyer_language=buyer_language,
                 ship_city=ship_city,
-                order_total=sum(
-                    (money(by_sku[sku].price * qty) for sku, qty in quantities.items()),
-                    start=money(0),
-                ),
+                order_total=money(0),
             )
             event = order_event_record(
                 order=order,
@@ -121,16 +127,24 @@ def order_create(
                 source=source,
                 data={"items": [{"sku": sku, "quantity": q} for sku, q in quantities.items()]},
             )
-            for sku, quantity in quantities.items():
+            for number, (sku, quantity) in enumerate(quantities.items()):
                 listing = by_sku[sku]
-                OrderItem.objects.create(
+                price = money(listing.price * quantity)
+                shipping = money(shipping_price) if number == 0 else money(0)
+                item = OrderItem.objects.create(
                     order=order,
                     order_item_id=new_order_item_id(),
                     listing=listing,
                     seller_sku=sku,
                     title=listing.title,
                     quantity_ordered=quantity,
-                    item_price=money(listing.price * quantity),
+                    item_price=price,
+                    shipping_price=shipping,
+                    item_tax=money(price * tax_rate),
+                    shipping_tax=money(shipping * tax_rate),
+                )
+                order.order_total += (
+                    item.item_price + item.shipping_price + item.item_tax + item.shipping_tax
                 )
                 listing_change_quantity(
                     listing=listing,
@@ -139,6 +153,7 @@ def order_create(
                     order_id=order.pk,
                     event_id=event.pk,
                 )
+            order.save(update_fields=["order_total"])
     except IntegrityError as error:
         raise InvalidInput(
             f"Order {amazon_order_id} already exists.", code="duplicate_order"

@@ -1,0 +1,62 @@
+"""What the Order Adjustment parsers (XML and the BatchRefunds flat file) produce, and the rules
+their two forms share: amounts, currencies, reasons. ORM-free: RecordError and FeedRejected are
+records.py's; whether an adjustment fits the order is the refund service's to decide."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sellerdesk.feeds.parsers.records import quoted
+from sellerdesk.refunds.lines import AdjustedItem
+from sellerdesk.refunds.reasons import ADJUSTMENT_REASONS
+
+# An amount as the schema writes it: digits, at most two decimals, a leading minus allowed.
+AMOUNT_RE = re.compile(r"-?[0-9]{1,10}(?:\.[0-9]{1,2})?")
+MAX_MERCHANT_ADJUSTMENT_ID_LENGTH = 100
+ZERO = Decimal("0.00")
+
+__all__ = ["AdjustedItem", "Adjustment"]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    message_id: int  # XML: MessageID; flat file: physical line number of the message's first row
+    amazon_order_id: str
+    items: tuple[AdjustedItem, ...]
+
+
+def amount_problem(what: str, value: str) -> str | None:
+    """Why value is not an amount of at most two decimals, or None."""
+    if AMOUNT_RE.fullmatch(value):
+        return None
+    if not value:
+        return f"{what} is empty."
+    if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", value):
+        return f"{what} {quoted(value)} has more than two decimals."
+    if "," in value:
+        return (
+            f"{what} {quoted(value)} is not an amount: write it with a point and no commas, "
+            "like 12.50."
+        )
+    return f"{what} {quoted(value)} is not an amount like 12.50."
+
+
+def adjustment_reason_problem(what: str, value: str) -> str | None:
+    """Why value is not an AdjustmentReason code, or None if it is one."""
+    if value in ADJUSTMENT_REASONS:
+        return None
+    if not value:
+        return f"{what} is empty."
+    for reason in ADJUSTMENT_REASONS:
+        if reason.casefold() == value.casefold():
+            return f"{what} {quoted(value)} is not an adjustment reason; did you mean {reason}?"
+    return (
+        f"{what} {quoted(value)} is not an adjustment reason; "
+        f"use one of {', '.join(sorted(ADJUSTMENT_REASONS))}."
+    )
+
+
+def currency_problem(what: str, value: str) -> str | None:
+    if re.fullmatch(r"[A-Z]{3}", value):
+        return None
+    return f"{what} {quoted(value)} is not a currency code like SEK."

@@ -1,0 +1,472 @@
+"""Refund what cannot be shipped: adjust charged orders, item by item. Lock, check, write, in one
+transaction, with the order's events, the refund ledger rows and one buyer email per adjustment.
+
+`orders_adjust` is the one implementation: the refund form adjusts a batch of one, the Order
+Adjustment feeds batches of hundreds. Each request is checked on its own against the locked rows
+(and the refunds before it); a refused request changes nothing, the others are written together.
+
+Rules, per request (one feed message, one submitted form):
+- the order must be charged: before the first shipment confirmation nothing was paid, so there
+  is nothing to refund; unshipped units are cancelled instead (docs/refunds.md says why
+  Seller Desk refuses rather than holds such adjustments);
+- for each item and price component, all refunds together never exceed what the buyer was
+  charged for it; a restocking fee is deducted, and the request's net is a credit to the buyer;
+- units cancelled (QuantityCancelled) need NoInventory or CustomerCancel and may not exceed
+  what is unshipped; they are cancelled like any item cancellation: an event, the stock;
+- a MerchantAdjustmentItemID already applied to the same item is reported and skipped, so the
+  same adjustment sent twice refunds once."""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sellerdesk.accounts.models import Seller, User
+from sellerdesk.cancellations.services import MEMO_MAX_LENGTH, cancelled_units_restock
+from sellerdesk.core.bulk import rows_insert, rows_update
+from sellerdesk.core.errors import (
+    ApplicationError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NothingToDo,
+)
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.notifications.services import outbound_emails_queue
+from sellerdesk.orders.locks import order_items_lock, orders_lock
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem
+from sellerdesk.orders.status import derive_status
+from sellerdesk.refunds.lines import AdjustedItem
+from sellerdesk.refunds.models import Charge, Refund
+from sellerdesk.refunds.reasons import (
+    ADJUSTMENT_REASONS,
+    CANCELLING_REASONS,
+    CHARGED_FIELDS,
+    AdjustmentReason,
+    Component,
+)
+
+ZERO = Decimal("0.00")
+# Component -> the AdjustedItem and Refund field of its amount.
+AMOUNT_FIELDS = {
+    Component.PRINCIPAL: "principal",
+    Component.SHIPPING: "shipping",
+    Component.TAX: "tax",
+    Component.SHIPPING_TAX: "shipping_tax",
+}
+
+
+@dataclass(frozen=True)
+class AdjustmentRequest:
+    amazon_order_id: str
+    items: tuple[AdjustedItem, ...]
+    memo: str = ""
+
+
+@dataclass
+class AdjustmentOutcome:
+    request: AdjustmentRequest
+    error: ApplicationError | None = None
+    event: OrderEvent | None = None  # the refund event, when something was applied
+    # MerchantAdjustmentItemIDs applied before: skipped, each a warning.
+    repeated: list[AdjustedItem] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """What the accepted requests of one call will write, and the running totals that later
+    requests are checked against."""
+
+    items: dict[int, OrderItem] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    cancel_events: list[OrderEvent] = field(default_factory=list)
+    refund_events: list[OrderEvent] = field(default_factory=list)
+    refunds: list[Refund] = field(default_factory=list)
+    restocks: list[tuple[OrderEvent, str, Counter[int]]] = field(default_factory=list)
+    refunded: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # item pk -> field
+    adjustment_ids: dict[str, int] = field(default_factory=dict)  # id -> order item pk
+
+
+def order_adjust(
+    *,
+    seller: Seller,
+    amazon_order_id: str,
+    items: Sequence[AdjustedItem],
+    actor: User | None,
+    memo: str = "",
+    source: str = OrderEvent.Source.WEB,
+) -> AdjustmentOutcome:
+    """Adjust one order and raise what refused it."""
+    request = AdjustmentRequest(amazon_order_id=amazon_order_id, items=tuple(items), memo=memo)
+    (outcome,) = orders_adjust(seller=seller, requests=[request], actor=actor, source=source)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
+
+
+def orders_adjust(
+    *,
+    seller: Seller,
+    requests: Sequence[AdjustmentRequest],
+    actor: User | None,
+    source: str,
+) -> list[AdjustmentOutcome]:
+    """Adjust many orders in one transaction. Locks orders, then their items, then the
+    listings of cancelled units, each in primary-key order, as cancellations do."""
+    with transaction.atomic():
+        orders = orders_lock(seller=seller, order_ids={r.amazon_order_id for r in requests})
+        items_by_order = order_items_lock(orders=orders.values())
+        charged = set(
+            Charge.objects.filter(order__in=[o.pk for o in orders.values()]).values_list(
+                "order_id", flat=True
+            )
+        )
+        batch = _Batch(
+            refunded=_refunded(items_by_order),
+            adjustment_ids=_adjustment_ids(seller=seller, requests=requests),
+        )
+        outcomes = []
+        for request in requests:
+            outcome = AdjustmentOutcome(request=request)
+            try:
+                order = orders.get(request.amazon_order_id)
+                if order is None:
+                    raise NotFound(
+                        _("Order %(order_id)s was not found.")
+                        % {"order_id": request.amazon_order_id},
+                        code="order_not_found",
+                    )
+                if order.pk not in charged:
+                    raise InvalidTransition(
+                        _(
+                            "Order %(order_id)s has not been charged yet: the buyer pays at the "
+                            "first shipment confirmation, so there is nothing to refund. Cancel "
+                            "the units you cannot ship instead."
+                        )
+                        % {"order_id": order.amazon_order_id},
+                        code="order_not_charged",
+                        status=order.status,
+                    )
+                outcome.event, outcome.repeated = _adjust_one(
+                    order=order,
+                    items=items_by_order.get(order.pk, []),
+                    request=request,
+                    actor=actor,
+                    source=source,
+                    batch=batch,
+                )
+            except ApplicationError as error:
+                outcome.error = error
+            outcomes.append(outcome)
+        _write(batch=batch)
+    return outcomes
+
+
+def refundable(item: OrderItem, refunded: dict[str, Decimal]) -> dict[str, Decimal]:
+    """What is left to refund of each component of item (by AdjustedItem field)."""
+    return {
+        name: getattr(item, CHARGED_FIELDS[component]) - refunded.get(name, ZERO)
+        for component, name in AMOUNT_FIELDS.items()
+    }
+
+
+def item_refunds(*, order: Order) -> dict[int, dict[str, Decimal]]:
+    """The refunds of order so far, by order item pk and AdjustedItem amount field."""
+    return _refunded({order.pk: list(order.items.all())})
+
+
+def _refunded(items_by_order: dict[int, list[OrderItem]]) -> dict[int, dict[str, Decimal]]:
+    item_pks = [item.pk for items in items_by_order.values() for item in items]
+    if not item_pks:
+        return {}
+    names = list(AMOUNT_FIELDS.values())
+    rows = (
+        Refund.objects.filter(order_item__in=item_pks)
+        .values_list("order_item_id")
+        .annotate(*[Sum(name) for name in names])
+    )
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+
+
+def _adjustment_ids(*, seller: Seller, requests: Sequence[AdjustmentRequest]) -> dict[str, int]:
+    wanted = {
+        item.merchant_adjustment_item_id
+        for request in requests
+        for item in request.items
+        if item.merchant_adjustment_item_id
+    }
+    if not wanted:
+        return {}
+    return dict(
+        Refund.objects.filter(seller=seller, merchant_adjustment_item_id__in=wanted).values_list(
+            "merchant_adjustment_item_id", "order_item_id"
+        )
+    )
+
+
+def _adjust_one(
+    *,
+    order: Order,
+    items: list[OrderItem],
+    request: AdjustmentRequest,
+    actor: User | None,
+    source: str,
+    batch: _Batch,
+) -> tuple[OrderEvent, list[AdjustedItem]]:
+    """Check one request against the locked rows (as changed by earlier requests of the batch)
+    and apply it in memory. Raises before touching anything if it is refused."""
+    memo = request.memo.strip()
+    if len(memo) > MEMO_MAX_LENGTH:
+        raise InvalidInput(
+            _("The seller memo is limited to %(limit)d characters.") % {"limit": MEMO_MAX_LENGTH},
+            code="memo_too_long",
+        )
+    if not request.items:
+        raise InvalidInput(_("Choose at least one item to refund."), code="nothing_to_adjust")
+    by_id = {item.order_item_id: item for item in items}
+    new, repeated = [], []
+    seen: set[str] = set()
+    for line in request.items:
+        item = by_id.get(line.order_item_id)
+        if item is None:
+            raise InvalidInput(
+                _("Item %(item)s is not an item of order %(order_id)s.")
+                % {"item": line.order_item_id, "order_id": order.amazon_order_id},
+                code="unknown_item",
+            )
+        if line.order_item_id in seen:
+            raise InvalidInput(
+                _("Item %(item)s is adjusted twice in one adjustment.")
+                % {"item": line.order_item_id},
+                code="duplicate_item",
+            )
+        seen.add(line.order_item_id)
+        if _is_repeat(line=line, item=item, batch=batch):
+            repeated.append(line)
+        else:
+            _check_line(line=line, item=item, order=order, batch=batch)
+            new.append((line, item))
+    if not new:
+        raise NothingToDo(
+            _("This adjustment was already applied; nothing was changed."),
+            code="adjustment_already_applied",
+        )
+    net = sum((line.net for line, _item in new), ZERO)
+    if net <= 0:
+        raise InvalidInput(
+            _(
+                "The adjustment's net is %(net)s %(currency)s: an adjustment must be a credit to "
+                "the buyer."
+            )
+            % {"net": net, "currency": order.currency},
+            code="not_a_credit",
+        )
+    return _apply(order, items, new, request, memo, net, actor, source, batch), repeated
+
+
+def _is_repeat(*, line: AdjustedItem, item: OrderItem, batch: _Batch) -> bool:
+    key = line.merchant_adjustment_item_id
+    if not key or key not in batch.adjustment_ids:
+        return False
+    if batch.adjustment_ids[key] != item.pk:
+        raise InvalidInput(
+            _(
+                "MerchantAdjustmentItemID %(id)s was already used for another item; "
+                "give each adjustment its own id."
+            )
+            % {"id": key},
+            code="adjustment_id_reused",
+        )
+    return True
+
+
+def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Batch) -> None:
+    where = {"item": line.order_item_id}
+    if line.reason not in ADJUSTMENT_REASONS:
+        raise InvalidInput(
+            _("Item %(item)s: %(reason)s is not an adjustment reason.")
+            % {**where, "reason": line.reason},
+            code="invalid_adjustment_reason",
+        )
+    if line.currency and line.currency != order.currency:
+        raise InvalidInput(
+            _("Item %(item)s: the amounts are in %(given)s but the order is in %(currency)s.")
+            % {**where, "given": line.currency, "currency": order.currency},
+            code="wrong_currency",
+        )
+    amounts = {name: getattr(line, name) for name in AMOUNT_FIELDS.values()}
+    amounts["restocking_fee"] = line.restocking_fee
+    for amount in amounts.values():
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            raise InvalidInput(
+                _("Item %(item)s: %(amount)s is not an amount of two decimals, zero or more.")
+                % {**where, "amount": amount},
+                code="invalid_amount",
+            )
+    if line.quantity_cancelled < 0:
+        raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
+    if line.quantity_cancelled and line.reason not in CANCELLING_REASONS:
+        raise InvalidInput(
+            _(
+                "Item %(item)s: units are cancelled only with NoInventory or CustomerCancel, "
+                "not %(reason)s."
+            )
+            % {**where, "reason": line.reason},
+            code="invalid_adjustment_reason",
+        )
+    if line.quantity_cancelled > item.quantity_unshipped:
+        raise InvalidInput(
+            _("Item %(item)s: %(count)d to cancel but only %(unshipped)d unshipped.")
+            % {**where, "count": line.quantity_cancelled, "unshipped": item.quantity_unshipped},
+            code="quantity_above_unshipped",
+        )
+    if not line.quantity_cancelled and not line.refunded and not line.restocking_fee:
+        raise InvalidInput(
+            _("Item %(item)s: nothing to refund or cancel.") % where, code="nothing_to_adjust"
+        )
+    left = refundable(item, batch.refunded.get(item.pk, {}))
+    for component, name in AMOUNT_FIELDS.items():
+        if amounts[name] > left[name]:
+            raise InvalidInput(
+                _(
+                    "Item %(item)s: a %(component)s refund of %(amount)s %(currency)s is more than "
+                    "the %(left)s %(currency)s left to refund of it."
+                )
+                % {
+                    **where,
+                    "component": component.value,
+                    "amount": amounts[name],
+                    "left": left[name],
+                    "currency": order.currency,
+                },
+                code="refund_above_charged",
+                component=component.value,
+            )
+
+
+def _apply(
+    order: Order,
+    items: list[OrderItem],
+    new: list[tuple[AdjustedItem, OrderItem]],
+    request: AdjustmentRequest,
+    memo: str,
+    net: Decimal,
+    actor: User | None,
+    source: str,
+    batch: _Batch,
+) -> OrderEvent:
+    # Units cancelled, by the cancellation reason they stand for: one cancellation event each.
+    cancelled: dict[str, tuple[list[dict[str, object]], Counter[int]]] = {}
+    for line, item in new:
+        if line.quantity_cancelled:
+            item.quantity_cancelled += line.quantity_cancelled
+            batch.items[item.pk] = item
+            lines, by_listing = cancelled.setdefault(
+                CANCELLING_REASONS[AdjustmentReason(line.reason)], ([], Counter[int]())
+            )
+            lines.append(_item_data(item, line.quantity_cancelled))
+            by_listing[item.listing_id] += line.quantity_cancelled
+        totals = batch.refunded.setdefault(item.pk, {})
+        for name in AMOUNT_FIELDS.values():
+            totals[name] = totals.get(name, ZERO) + getattr(line, name)
+        if line.merchant_adjustment_item_id:
+            batch.adjustment_ids[line.merchant_adjustment_item_id] = item.pk
+    order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
+    order.last_update_date = timezone.now()
+    batch.orders[order.pk] = order
+    remaining = [
+        _item_data(item, item.quantity_unshipped) for item in items if item.quantity_unshipped
+    ]
+    for reason, (lines, by_listing) in cancelled.items():
+        cancel_event = OrderEvent(
+            order=order,
+            kind=OrderEvent.Kind.CANCELLED,
+            source=source,
+            actor=actor,
+            reason=reason,
+            memo=memo,
+            data={
+                "items": lines,
+                "remaining": remaining,
+                "whole_order": False,
+                "by_adjustment": True,
+            },
+        )
+        batch.cancel_events.append(cancel_event)
+        batch.restocks.append((cancel_event, reason, by_listing))
+    line_reasons = {line.reason for line, _item in new}
+    event = OrderEvent(
+        order=order,
+        kind=OrderEvent.Kind.REFUNDED,
+        source=source,
+        actor=actor,
+        reason=line_reasons.pop() if len(line_reasons) == 1 else "",
+        memo=memo,
+        data={
+            "items": [_refund_data(line, item) for line, item in new],
+            "total": str(net),
+            "currency": order.currency,
+        },
+    )
+    batch.refund_events.append(event)
+    batch.refunds.extend(
+        Refund(
+            seller_id=order.seller_id,
+            order=order,
+            order_item=item,
+            event=event,
+            reason=line.reason,
+            quantity_cancelled=line.quantity_cancelled,
+            principal=line.principal,
+            shipping=line.shipping,
+            tax=line.tax,
+            shipping_tax=line.shipping_tax,
+            restocking_fee=line.restocking_fee,
+            amount=line.net,
+            currency=order.currency,
+            merchant_adjustment_item_id=line.merchant_adjustment_item_id or "",
+        )
+        for line, item in new
+    )
+    return event
+
+
+def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
+    return {
+        "order_item_id": item.order_item_id,
+        "sku": item.seller_sku,
+        "title": item.title,
+        "quantity": quantity,
+    }
+
+
+def _refund_data(line: AdjustedItem, item: OrderItem) -> dict[str, object]:
+    return {
+        "order_item_id": item.order_item_id,
+        "sku": item.seller_sku,
+        "title": item.title,
+        "reason": line.reason,
+        "quantity_cancelled": line.quantity_cancelled,
+        **{name: str(getattr(line, name)) for name in AMOUNT_FIELDS.values()},
+        "restocking_fee": str(line.restocking_fee),
+        "amount": str(line.net),
+    }
+
+
+def _write(*, batch: _Batch) -> None:
+    """Write what the accepted requests changed, in bulk, in lock order's spirit: items,
+    orders, events, the refund ledger, the buyer emails, then stock (listings last)."""
+    if not batch.refund_events:
+        return
+    rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
+    rows_update(Order, batch.orders.values(), ["status", "last_update_date"])
+    rows_insert(OrderEvent, batch.cancel_events + batch.refund_events)
+    rows_insert(Refund, batch.refunds)
+    outbound_emails_queue(events=batch.refund_events, kind=OutboundEmail.Kind.REFUND_ISSUED)
+    if batch.restocks:
+        cancelled_units_restock(cancellations=batch.restocks)
