@@ -6,8 +6,8 @@ from decimal import Decimal
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.catalog.models import Listing
 from sellerdesk.catalog.services import listing_create
-from sellerdesk.orders.models import Order
-from sellerdesk.orders.services import OrderLine, order_create
+from sellerdesk.orders.models import Order, OrderItem
+from sellerdesk.orders.services import OrderLine, order_confirm_shipment, order_create
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -55,4 +55,34 @@ def make_order(
         buyer_language=buyer_language,
         lines=[OrderLine(sku=listing.sku, quantity=quantity) for listing, quantity in lines],
         payment_authorized=payment_authorized,
+    )
+
+
+def make_two_item_order(
+    seller: Seller, *, language: str = "sv"
+) -> tuple[Order, OrderItem, OrderItem]:
+    """2 × 100.00 and 1 × 300.00, shipping 49.00 on the first item, tax 25 % on top."""
+    first = make_listing(seller, price="100.00", quantity=10)
+    second = make_listing(seller, price="300.00", quantity=10)
+    order = order_create(
+        seller=seller,
+        buyer_name="Åsa Öberg",
+        buyer_email=f"buyer{next(_counter)}@example.se",
+        buyer_language=language,
+        lines=[OrderLine(sku=first.sku, quantity=2), OrderLine(sku=second.sku, quantity=1)],
+        shipping_price=Decimal("49.00"),
+        tax_rate=Decimal("0.25"),
+    )
+    item_one, item_two = order.items.order_by("pk")
+    return order, item_one, item_two
+
+
+def ship_item(order: Order, item: OrderItem, quantity: int | None = None) -> None:
+    order_confirm_shipment(
+        seller=order.seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=None,
+        carrier="PostNord",
+        tracking_number="UA123456789SE",
+        quantities={item.order_item_id: quantity or item.quantity_ordered},
     )

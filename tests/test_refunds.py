@@ -4,12 +4,11 @@ import pytest
 
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.notifications.models import OutboundEmail
-from sellerdesk.orders.services import OrderLine, order_confirm_shipment, order_create
 from sellerdesk.refunds.adjustments import AdjustmentRequest, order_adjust, orders_adjust
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.models import Refund
 from tests.conftest import run_tasks
-from tests.factories import make_listing, make_order
+from tests.factories import make_order, make_two_item_order, ship_item
 
 D = Decimal
 
@@ -41,33 +40,6 @@ def line(
     )
 
 
-def two_item_order(seller, **kwargs):
-    """Two items: 2 × 100.00 and 1 × 300.00, shipping 49.00 on the first, tax 25 %."""
-    first = make_listing(seller, price="100.00", quantity=10)
-    second = make_listing(seller, price="300.00", quantity=10)
-    order = order_create(
-        seller=seller,
-        buyer_name="Åsa Öberg",
-        buyer_email="asa@example.se",
-        buyer_language=kwargs.get("language", "sv"),
-        lines=[OrderLine(sku=first.sku, quantity=2), OrderLine(sku=second.sku, quantity=1)],
-        shipping_price=D("49.00"),
-        tax_rate=D("0.25"),
-    )
-    return order, *order.items.order_by("pk")
-
-
-def ship_first(order, seller, item):
-    order_confirm_shipment(
-        seller=seller,
-        amazon_order_id=order.amazon_order_id,
-        actor=None,
-        carrier="PostNord",
-        tracking_number="UA123456789SE",
-        quantities={item.order_item_id: item.quantity_ordered},
-    )
-
-
 def adjust(seller, order, *lines, memo=""):
     return order_adjust(
         seller=seller, amazon_order_id=order.amazon_order_id, items=lines, actor=None, memo=memo
@@ -75,7 +47,7 @@ def adjust(seller, order, *lines, memo=""):
 
 
 def test_order_total_is_every_component_of_every_item(seller):
-    order, first, second = two_item_order(seller)
+    order, first, second = make_two_item_order(seller)
 
     assert (first.item_price, first.shipping_price, first.item_tax, first.shipping_tax) == (
         D("200.00"),
@@ -93,8 +65,8 @@ def test_order_total_is_every_component_of_every_item(seller):
 
 @pytest.mark.django_db(transaction=True)
 def test_ship_one_item_then_cancel_and_refund_the_other(seller, smtp):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, second = make_two_item_order(seller)
+    ship_item(order, first)
     stock_before = second.listing.quantity
 
     outcome = adjust(
@@ -138,8 +110,8 @@ def test_ship_one_item_then_cancel_and_refund_the_other(seller, smtp):
 
 @pytest.mark.django_db(transaction=True)
 def test_refund_email_is_in_the_buyers_language(seller, smtp):
-    order, first, _second = two_item_order(seller, language="en")
-    ship_first(order, seller, first)
+    order, first, _second = make_two_item_order(seller, language="en")
+    ship_item(order, first)
 
     adjust(seller, order, line(first, principal="20.00", fee="5.00"))
 
@@ -152,7 +124,7 @@ def test_refund_email_is_in_the_buyers_language(seller, smtp):
 
 
 def test_an_order_not_yet_charged_is_refused(seller):
-    order, first, second = two_item_order(seller)
+    order, _first, second = make_two_item_order(seller)
 
     with pytest.raises(ApplicationError) as error:
         adjust(seller, order, line(second, principal="10.00"))
@@ -162,8 +134,8 @@ def test_an_order_not_yet_charged_is_refused(seller):
 
 
 def test_caps_hold_across_adjustments(seller):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
     adjust(seller, order, line(first, principal="150.00", shipping="49.00"))
 
     with pytest.raises(ApplicationError) as error:
@@ -196,8 +168,8 @@ def test_caps_hold_across_adjustments(seller):
     ],
 )
 def test_bad_adjustments_change_nothing(seller, make_line, code):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, second = make_two_item_order(seller)
+    ship_item(order, first)
     events_before = order.events.count()
 
     with pytest.raises(ApplicationError) as error:
@@ -212,8 +184,8 @@ def test_bad_adjustments_change_nothing(seller, make_line, code):
 
 
 def test_unknown_item_and_other_sellers_order(seller, other_seller):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
     foreign = make_order(other_seller)
 
     with pytest.raises(ApplicationError) as error:
@@ -225,8 +197,8 @@ def test_unknown_item_and_other_sellers_order(seller, other_seller):
 
 
 def test_the_same_merchant_adjustment_item_id_refunds_once(seller):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, second = make_two_item_order(seller)
+    ship_item(order, first)
     adjust(seller, order, line(first, principal="20.00", key="RET-7"))
 
     with pytest.raises(ApplicationError) as error:
@@ -241,8 +213,8 @@ def test_the_same_merchant_adjustment_item_id_refunds_once(seller):
 
 
 def test_a_batch_checks_each_request_against_the_ones_before_it(seller):
-    order, first, second = two_item_order(seller)
-    ship_first(order, seller, first)
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
     requests = [
         AdjustmentRequest(order.amazon_order_id, (line(first, principal="150.00", key="A"),)),
         AdjustmentRequest(order.amazon_order_id, (line(first, principal="150.00", key="B"),)),

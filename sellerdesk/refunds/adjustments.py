@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,19 +45,11 @@ from sellerdesk.refunds.models import Charge, Refund
 from sellerdesk.refunds.reasons import (
     ADJUSTMENT_REASONS,
     CANCELLING_REASONS,
-    CHARGED_FIELDS,
     AdjustmentReason,
-    Component,
 )
+from sellerdesk.refunds.selectors import AMOUNT_FIELDS, refundable, refunded_by_item
 
 ZERO = Decimal("0.00")
-# Component -> the AdjustedItem and Refund field of its amount.
-AMOUNT_FIELDS = {
-    Component.PRINCIPAL: "principal",
-    Component.SHIPPING: "shipping",
-    Component.TAX: "tax",
-    Component.SHIPPING_TAX: "shipping_tax",
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +118,7 @@ def orders_adjust(
             )
         )
         batch = _Batch(
-            refunded=_refunded(items_by_order),
+            refunded=refunded_by_item(items_by_order),
             adjustment_ids=_adjustment_ids(seller=seller, requests=requests),
         )
         outcomes = []
@@ -165,32 +156,6 @@ def orders_adjust(
             outcomes.append(outcome)
         _write(batch=batch)
     return outcomes
-
-
-def refundable(item: OrderItem, refunded: dict[str, Decimal]) -> dict[str, Decimal]:
-    """What is left to refund of each component of item (by AdjustedItem field)."""
-    return {
-        name: getattr(item, CHARGED_FIELDS[component]) - refunded.get(name, ZERO)
-        for component, name in AMOUNT_FIELDS.items()
-    }
-
-
-def item_refunds(*, order: Order) -> dict[int, dict[str, Decimal]]:
-    """The refunds of order so far, by order item pk and AdjustedItem amount field."""
-    return _refunded({order.pk: list(order.items.all())})
-
-
-def _refunded(items_by_order: dict[int, list[OrderItem]]) -> dict[int, dict[str, Decimal]]:
-    item_pks = [item.pk for items in items_by_order.values() for item in items]
-    if not item_pks:
-        return {}
-    names = list(AMOUNT_FIELDS.values())
-    rows = (
-        Refund.objects.filter(order_item__in=item_pks)
-        .values_list("order_item_id")
-        .annotate(*[Sum(name) for name in names])
-    )
-    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
 def _adjustment_ids(*, seller: Seller, requests: Sequence[AdjustmentRequest]) -> dict[str, int]:

@@ -10,6 +10,7 @@ orders_patterns = [
     path("<str:order_id>/", views.order_detail, name="detail"),
     path("<str:order_id>/cancel/", views.order_cancel_view, name="cancel"),
     path("<str:order_id>/confirm-shipment/", views.order_confirm_shipment_view, name="ship"),
+    path("<str:order_id>/refund/", views.order_refund_view, name="refund"),
     path("<str:order_id>/emails/<int:email_id>/", views.order_email, name="email"),
     path("<str:order_id>/emails/<int:email_id>/html/", views.order_email_html, name="email_html"),
 ]

@@ -29,7 +29,10 @@ from sellerdesk.orders.selectors import (
 )
 from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship
+from sellerdesk.refunds.adjustments import order_adjust
+from sellerdesk.refunds.selectors import item_refunds, order_is_charged, order_refunds
 from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilterForm
+from sellerdesk.web.refund_forms import RefundForm
 
 View = Callable[..., HttpResponseBase]
 
@@ -114,6 +117,8 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
             "timeline": order_timeline(order=order),
             "can_cancel": can_cancel(order.status),
             "can_ship": can_ship(order.status),
+            "can_refund": order_is_charged(order=order),
+            "refunds": order_refunds(order=order),
         },
     )
 
@@ -179,6 +184,37 @@ def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResp
         request,
         "web/order_ship.html",
         {"order": order, "form": form, "can_ship": can_ship(order.status)},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def order_refund_view(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = order_get(seller=current_seller(request), amazon_order_id=order_id)
+    items = list(order.items.all())
+    form = RefundForm(request.POST or None, items=items, refunded=item_refunds(order=order))
+    charged = order_is_charged(order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_adjust(
+                seller=current_seller(request),
+                amazon_order_id=order_id,
+                items=form.adjusted_items(),
+                actor=request.user,  # type: ignore[arg-type]
+                memo=form.cleaned_data["memo"],
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("The refund for order %(order_id)s was issued.") % {"order_id": order_id}
+            )
+            return redirect("orders:detail", order_id=order_id)
+    return render(
+        request,
+        "web/order_refund.html",
+        {"order": order, "form": form, "charged": charged},
         status=422 if form.is_bound and form.errors else 200,
     )
 

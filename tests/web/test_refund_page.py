@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+from django.urls import reverse
+
+from sellerdesk.refunds.models import Refund
+from tests.factories import make_two_item_order, ship_item
+
+
+def refund_url(order):
+    return reverse("orders:refund", args=[order.amazon_order_id])
+
+
+def test_refund_after_partial_shipment_cancels_and_refunds_the_rest(seller, seller_client):
+    order, first, second = make_two_item_order(seller)
+    ship_item(order, first)
+
+    page = seller_client.get(reverse("orders:detail", args=[order.amazon_order_id]))
+    assert refund_url(order) in page.content.decode()
+    form = seller_client.get(refund_url(order)).content.decode()
+    assert "300,00" in form and "75,00" in form  # what is left to refund, in Swedish
+    response = seller_client.post(
+        refund_url(order),
+        {
+            f"reason_{second.order_item_id}": "NoInventory",
+            f"cancel_{second.order_item_id}": "1",
+            f"principal_{second.order_item_id}": "300,00",
+            f"tax_{second.order_item_id}": "75",
+            f"reason_{first.order_item_id}": "CustomerReturn",
+            "memo": "Leverantören har slutat",
+        },
+    )
+
+    assert response.status_code == 302
+    refund = Refund.objects.get()
+    assert (refund.order_item, refund.amount, refund.quantity_cancelled) == (
+        second,
+        Decimal("375.00"),
+        1,
+    )
+    order.refresh_from_db()
+    assert order.status == "Shipped"
+    detail = seller_client.get(reverse("orders:detail", args=[order.amazon_order_id]))
+    assert "375.00 SEK" in detail.content.decode()
+
+
+def test_over_refund_shows_the_error_and_changes_nothing(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
+
+    response = seller_client.post(
+        refund_url(order),
+        {
+            f"reason_{first.order_item_id}": "CustomerReturn",
+            f"shipping_{first.order_item_id}": "60",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "49,00 SEK" in response.content.decode() or "49.00 SEK" in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_three_decimals_and_an_empty_form_are_refused(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
+
+    three = seller_client.post(
+        refund_url(order),
+        {
+            f"reason_{first.order_item_id}": "CustomerReturn",
+            f"principal_{first.order_item_id}": "1.005",
+        },
+    )
+    empty = seller_client.post(
+        refund_url(order), {f"reason_{first.order_item_id}": "CustomerReturn"}
+    )
+
+    assert three.status_code == 422 and empty.status_code == 422
+    assert not Refund.objects.exists()
+
+
+def test_an_uncharged_order_has_no_refund_button_and_explains_why(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)
+
+    detail = seller_client.get(reverse("orders:detail", args=[order.amazon_order_id]))
+    page = seller_client.get(refund_url(order))
+    posted = seller_client.post(
+        refund_url(order),
+        {
+            f"reason_{first.order_item_id}": "CustomerReturn",
+            f"principal_{first.order_item_id}": "1",
+        },
+    )
+
+    assert refund_url(order) not in detail.content.decode()
+    assert page.status_code == 200
+    assert posted.status_code == 422
+    assert not Refund.objects.exists()
+
+
+def test_another_sellers_order_is_not_found(seller, other_seller, seller_client):
+    order, first, _second = make_two_item_order(other_seller)
+    ship_item(order, first)
+
+    assert seller_client.get(refund_url(order)).status_code == 404
+    assert seller_client.post(refund_url(order), {}).status_code == 404
