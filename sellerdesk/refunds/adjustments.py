@@ -64,6 +64,7 @@ class AdjustmentOutcome:
     request: AdjustmentRequest
     error: ApplicationError | None = None
     event: OrderEvent | None = None  # the refund event, when something was applied
+    cancellations: list[OrderEvent] = field(default_factory=list)  # of units it cancelled
     # MerchantAdjustmentItemIDs applied before: skipped, each a warning.
     repeated: list[AdjustedItem] = field(default_factory=list)
 
@@ -143,7 +144,7 @@ def orders_adjust(
                         code="order_not_charged",
                         status=order.status,
                     )
-                outcome.event, outcome.repeated = _adjust_one(
+                outcome.event, outcome.cancellations, outcome.repeated = _adjust_one(
                     order=order,
                     items=items_by_order.get(order.pk, []),
                     request=request,
@@ -182,7 +183,7 @@ def _adjust_one(
     actor: User | None,
     source: str,
     batch: _Batch,
-) -> tuple[OrderEvent, list[AdjustedItem]]:
+) -> tuple[OrderEvent, list[OrderEvent], list[AdjustedItem]]:
     """Check one request against the locked rows (as changed by earlier requests of the batch)
     and apply it in memory. Raises before touching anything if it is refused."""
     memo = request.memo.strip()
@@ -214,7 +215,11 @@ def _adjust_one(
         if _is_repeat(line=line, item=item, batch=batch):
             repeated.append(line)
         else:
-            _check_line(line=line, item=item, order=order, batch=batch)
+            try:
+                _check_line(line=line, item=item, order=order, batch=batch)
+            except ApplicationError as error:
+                error.details.setdefault("order_item_id", line.order_item_id)
+                raise
             new.append((line, item))
     if not new:
         raise NothingToDo(
@@ -231,7 +236,8 @@ def _adjust_one(
             % {"net": net, "currency": order.currency},
             code="not_a_credit",
         )
-    return _apply(order, items, new, request, memo, net, actor, source, batch), repeated
+    event, cancellations = _apply(order, items, new, memo, net, actor, source, batch)
+    return event, cancellations, repeated
 
 
 def _is_repeat(*, line: AdjustedItem, item: OrderItem, batch: _Batch) -> bool:
@@ -318,13 +324,12 @@ def _apply(
     order: Order,
     items: list[OrderItem],
     new: list[tuple[AdjustedItem, OrderItem]],
-    request: AdjustmentRequest,
     memo: str,
     net: Decimal,
     actor: User | None,
     source: str,
     batch: _Batch,
-) -> OrderEvent:
+) -> tuple[OrderEvent, list[OrderEvent]]:
     # Units cancelled, by the cancellation reason they stand for: one cancellation event each.
     cancelled: dict[str, tuple[list[dict[str, object]], Counter[int]]] = {}
     for line, item in new:
@@ -344,6 +349,7 @@ def _apply(
     order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
     order.last_update_date = timezone.now()
     batch.orders[order.pk] = order
+    cancellations = []
     remaining = [
         _item_data(item, item.quantity_unshipped) for item in items if item.quantity_unshipped
     ]
@@ -362,6 +368,7 @@ def _apply(
                 "by_adjustment": True,
             },
         )
+        cancellations.append(cancel_event)
         batch.cancel_events.append(cancel_event)
         batch.restocks.append((cancel_event, reason, by_listing))
     line_reasons = {line.reason for line, _item in new}
@@ -398,7 +405,7 @@ def _apply(
         )
         for line, item in new
     )
-    return event
+    return event, cancellations
 
 
 def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
