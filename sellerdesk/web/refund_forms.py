@@ -45,6 +45,7 @@ class RefundForm(forms.Form):
         for item in items:
             key = item.order_item_id
             self.fields[f"reason_{key}"] = forms.ChoiceField(
+                widget=forms.Select(attrs={"aria-label": f"{_('Reason')}: {item.seller_sku}"}),
                 label=_("Reason"),
                 choices=AdjustmentReason.choices,
                 required=False,  # only of the items adjusted
@@ -60,6 +61,9 @@ class RefundForm(forms.Form):
                 max_value=item.quantity_unshipped,
                 initial=0,
                 required=False,
+                widget=forms.NumberInput(
+                    attrs={"aria-label": f"{_('Units to cancel')}: {item.seller_sku}"}
+                ),
             )
             for name in AMOUNT_LABELS:
                 self.fields[f"{name}_{key}"] = forms.DecimalField(
@@ -69,7 +73,13 @@ class RefundForm(forms.Form):
                     decimal_places=2,
                     required=False,
                     localize=True,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+                    widget=forms.TextInput(
+                        attrs={
+                            "inputmode": "decimal",
+                            "size": 8,
+                            "aria-label": f"{AMOUNT_LABELS[name]}: {item.seller_sku}",
+                        }
+                    ),
                 )
 
     def rows(self) -> list[dict[str, Any]]:
