@@ -26,6 +26,7 @@ from sellerdesk.core.errors import (
     NotFound,
     NothingToDo,
 )
+from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.locks import order_items_lock, orders_lock
@@ -197,6 +198,8 @@ def _cancel_one(
             remaining.append(_item_data(item, item.quantity_unshipped))
     order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
     order.last_update_date = timezone.now()
+    counts = counts_toward_rate(order=order, reason=request.reason, source=source)
+    order.rate_cancelled = order.rate_cancelled or counts
     batch.orders[order.pk] = order
     event = OrderEvent(
         order=order,
@@ -209,6 +212,7 @@ def _cancel_one(
             "items": cancelled,
             "remaining": remaining,
             "whole_order": order.status == OrderStatus.CANCELED,
+            "counts_toward_rate": counts,
         },
     )
     batch.events.append(event)
@@ -233,7 +237,7 @@ def _write(*, batch: _Batch) -> None:
     if not batch.events:
         return
     rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
-    rows_update(Order, batch.orders.values(), ["status", "last_update_date"])
+    rows_update(Order, batch.orders.values(), ["status", "last_update_date", "rate_cancelled"])
     rows_insert(OrderEvent, batch.events)
     outbound_emails_queue(events=batch.events, kind=OutboundEmail.Kind.ORDER_CANCELLED)
     cancelled_units_restock(cancellations=batch.restocks)

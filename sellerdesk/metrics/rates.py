@@ -41,10 +41,7 @@ def cancellation_rate(
     """The rate now, or as it would be if the orders with these primary keys were cancelled."""
     since = (now or timezone.now()) - WINDOW
     window = Order.objects.filter(seller=seller, purchase_date__gte=since)
-    cancelled_event = OrderEvent.objects.filter(
-        order=OuterRef("pk"), kind=OrderEvent.Kind.CANCELLED
-    )
-    cancelled = set(window.filter(Exists(cancelled_event)).values_list("pk", flat=True))
+    cancelled = set(window.filter(rate_cancelled=True).values_list("pk", flat=True))
     if isinstance(also_cancelling, QuerySet):
         extra = window.filter(pk__in=also_cancelling.values_list("pk", flat=True))
     else:
@@ -61,13 +58,16 @@ def first_cancellations_in_window(
     *, seller: Seller, events: Collection[OrderEvent], now: datetime.datetime | None = None
 ) -> int:
     """How many orders these cancellation events cancel for the first time within the rate's
-    window: what they add to the rate."""
+    window, of those that count in it: what they add to the rate."""
+    events = [event for event in events if event.data.get("counts_toward_rate", True)]
     if not events:
         return 0
     since = (now or timezone.now()) - WINDOW
-    earlier = OrderEvent.objects.filter(
-        order=OuterRef("pk"), kind=OrderEvent.Kind.CANCELLED
-    ).exclude(pk__in=[event.pk for event in events])
+    earlier = (
+        OrderEvent.objects.filter(order=OuterRef("pk"), kind=OrderEvent.Kind.CANCELLED)
+        .exclude(pk__in=[event.pk for event in events])
+        .exclude(data__counts_toward_rate=False)
+    )
     return (
         Order.objects.filter(
             seller=seller,

@@ -34,6 +34,13 @@ class Order(models.Model):
     # The seller's own reference, recorded by an acknowledgement (MerchantOrderID).
     seller_order_id = models.CharField(max_length=100, blank=True)
     order_total = money_field(_("order total"))
+    # The buyer asked the marketplace to cancel (IsBuyerRequestedCancel), and why.
+    buyer_cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    buyer_cancel_reason = models.CharField(max_length=100, blank=True, db_default="")
+    # A seller-initiated cancellation (whole or items) that counts in the cancellation rate:
+    # not one the buyer requested and the seller cancelled with BuyerCanceled, nor the buyer's
+    # own. Set in the cancellation's transaction, never unset.
+    rate_cancelled = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
@@ -106,6 +113,7 @@ class OrderEvent(models.Model):
         FEED = "feed", _("Feed")
         API = "api", _("API")
         MARKETPLACE = "marketplace", _("Marketplace")
+        BUYER = "buyer", _("Buyer")
         SYSTEM = "system", _("System")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")

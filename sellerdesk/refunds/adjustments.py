@@ -35,6 +35,7 @@ from sellerdesk.core.errors import (
     NotFound,
     NothingToDo,
 )
+from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.locks import order_items_lock, orders_lock
@@ -354,6 +355,8 @@ def _apply(
         _item_data(item, item.quantity_unshipped) for item in items if item.quantity_unshipped
     ]
     for reason, (lines, by_listing) in cancelled.items():
+        counts = counts_toward_rate(order=order, reason=reason, source=source)
+        order.rate_cancelled = order.rate_cancelled or counts
         cancel_event = OrderEvent(
             order=order,
             kind=OrderEvent.Kind.CANCELLED,
@@ -366,6 +369,7 @@ def _apply(
                 "remaining": remaining,
                 "whole_order": False,
                 "by_adjustment": True,
+                "counts_toward_rate": counts,
             },
         )
         cancellations.append(cancel_event)
@@ -436,7 +440,7 @@ def _write(*, batch: _Batch) -> None:
     if not batch.refund_events:
         return
     rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
-    rows_update(Order, batch.orders.values(), ["status", "last_update_date"])
+    rows_update(Order, batch.orders.values(), ["status", "last_update_date", "rate_cancelled"])
     rows_insert(OrderEvent, batch.cancel_events + batch.refund_events)
     rows_insert(Refund, batch.refunds)
     outbound_emails_queue(events=batch.refund_events, kind=OutboundEmail.Kind.REFUND_ISSUED)
