@@ -50,6 +50,12 @@ class Order(models.Model):
             ),
             # getOrders polls by LastUpdatedAfter.
             models.Index(fields=["seller", "last_update_date", "id"], name="order_seller_updated"),
+            # The cancellation rate and the customer metrics count an interval of these.
+            models.Index(
+                fields=["seller", "purchase_date"],
+                condition=models.Q(rate_cancelled=True),
+                name="order_rate_cancelled",
+            ),
         ]
 
     def __str__(self) -> str:
