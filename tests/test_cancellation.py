@@ -90,10 +90,15 @@ def test_cancel_queues_the_send_task_only_after_commit(
         queued_inside = DBTaskResult.objects.count()
 
     assert queued_inside == 0
-    assert len(callbacks) == 1
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "sellerdesk.notifications.tasks.deliver_outbound_emails"
-    assert task.args_kwargs["args"] == [[OutboundEmail.objects.get().pk]]
+    assert len(callbacks) == 2
+    tasks = {task.task_path: task.args_kwargs["args"] for task in DBTaskResult.objects.all()}
+    event = order.events.get(kind="cancelled")
+    assert tasks == {
+        "sellerdesk.notifications.tasks.deliver_outbound_emails": [
+            [OutboundEmail.objects.get().pk]
+        ],
+        "sellerdesk.metrics.tasks.check_rate_alert": [seller.pk, [event.pk]],
+    }
 
 
 @pytest.mark.django_db(transaction=True)

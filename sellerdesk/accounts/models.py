@@ -12,6 +12,9 @@ class Seller(models.Model):
     name = models.CharField(_("name"), max_length=200)
     marketplace_id = models.CharField(_("marketplace"), max_length=14, default=MARKETPLACE_SE)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the seller's users were last emailed that the cancellation rate rose above the
+    # target; cleared when a check finds it under the target again (metrics/alerts.py).
+    rate_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("seller")

@@ -26,6 +26,7 @@ from sellerdesk.core.errors import (
     NotFound,
     NothingToDo,
 )
+from sellerdesk.metrics.alerts import rate_alert_check_queue
 from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
@@ -240,6 +241,7 @@ def _write(*, batch: _Batch) -> None:
     rows_update(Order, batch.orders.values(), ["status", "last_update_date", "rate_cancelled"])
     rows_insert(OrderEvent, batch.events)
     outbound_emails_queue(events=batch.events, kind=OutboundEmail.Kind.ORDER_CANCELLED)
+    rate_alert_check_queue(events=batch.events)
     cancelled_units_restock(cancellations=batch.restocks)
 
 

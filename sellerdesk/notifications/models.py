@@ -3,8 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboundEmail(models.Model):
-    """The transactional outbox: written in the transaction of the change it reports, rendered
-    then, and delivered after commit by a task. What is stored is exactly what the buyer gets."""
+    """The transactional outbox: written in the transaction of the change it reports, and
+    delivered after commit by a task. What is stored is exactly what the recipient gets.
+
+    A buyer's email is about an order and one of its events; a seller's (the cancellation rate
+    alert) is about the seller, to one of its users, and is rendered when it is queued."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Queued")
@@ -15,10 +18,16 @@ class OutboundEmail(models.Model):
     class Kind(models.TextChoices):
         ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
         REFUND_ISSUED = "refund_issued", _("Refund issued")
+        RATE_ABOVE_TARGET = "rate_above_target", _("Cancellation rate above target")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="emails")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="emails", null=True, blank=True
+    )
     event = models.OneToOneField(
-        "orders.OrderEvent", on_delete=models.PROTECT, related_name="email"
+        "orders.OrderEvent", on_delete=models.PROTECT, related_name="email", null=True, blank=True
+    )
+    seller = models.ForeignKey(
+        "accounts.Seller", on_delete=models.PROTECT, related_name="emails", null=True, blank=True
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     language = models.CharField(max_length=2)
@@ -37,6 +46,13 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(order__isnull=False, event__isnull=False, seller__isnull=True)
+                | models.Q(order__isnull=True, event__isnull=True, seller__isnull=False),
+                name="outbox_to_buyer_or_seller",
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],

@@ -1,14 +1,19 @@
 """What the buyer reads. The subject is written when the email is queued (cheap, and shown on
 the timeline); the bodies are rendered from the event once, when the email is first sent, and
-stored, so the order page shows exactly what went out."""
+stored, so the order page shows exactly what went out.
+
+And what a seller's user reads when the cancellation rate rises above the target: rendered
+whole when it is queued, since it reports the rate of that moment."""
 
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from sellerdesk.accounts.models import Seller
 from sellerdesk.cancellations.reasons import buyer_explanation
+from sellerdesk.metrics.rates import TARGET, CancellationRate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.refunds.reasons import refund_explanation
@@ -70,4 +75,24 @@ def _refund_bodies(*, order: Order, event: OrderEvent, language: str) -> Bodies:
         return Bodies(
             text=render_to_string("notifications/email/refund_issued.txt", context),
             html=render_to_string("notifications/email/refund_issued.html", context),
+        )
+
+
+def rate_alert_message(
+    *, seller: Seller, rate: CancellationRate, language: str
+) -> tuple[str, Bodies]:
+    """The subject and bodies of the alert that the cancellation rate is above the target."""
+    with translation.override(language):
+        context = {
+            "seller": seller,
+            "rate": rate,
+            "percent": formats.number_format(rate.percent, 2, use_l10n=True),
+            "target": formats.number_format(TARGET, 1, use_l10n=True),
+        }
+        subject = gettext(
+            "Your cancellation rate is %(percent)s %%, above the %(target)s %% target"
+        ) % {"percent": context["percent"], "target": context["target"]}
+        return subject, Bodies(
+            text=render_to_string("notifications/email/rate_above_target.txt", context),
+            html=render_to_string("notifications/email/rate_above_target.html", context),
         )

@@ -1,5 +1,6 @@
-"""The buyer email outbox: queue in the change's transaction, deliver after commit, retry with
-backoff, and never lose a row."""
+"""The email outbox: queue in the change's transaction, deliver after commit, retry with
+backoff, and never lose a row. Buyers get an email for each cancellation and refund; a seller's
+users get the cancellation rate alert."""
 
 import datetime
 import logging
@@ -12,10 +13,17 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from sellerdesk.accounts.models import Seller
 from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.tasks import enqueue_on_commit
+from sellerdesk.metrics.rates import CancellationRate
 from sellerdesk.notifications.models import OutboundEmail
-from sellerdesk.notifications.rendering import Bodies, email_bodies, email_subject
+from sellerdesk.notifications.rendering import (
+    Bodies,
+    email_bodies,
+    email_subject,
+    rate_alert_message,
+)
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.services import order_event_record
 
@@ -50,12 +58,44 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
             for event in events
         ],
     )
+    _deliver_on_commit(emails)
+    return emails
+
+
+def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[OutboundEmail]:
+    """Queue the alert that the cancellation rate is above the target to each of the seller's
+    active users with an email address, in the user's language. Call inside the transaction
+    that records the alert."""
+    now = timezone.now()
+    sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
+    emails = []
+    for user in seller.users.filter(is_active=True).exclude(email="").order_by("pk"):
+        subject, bodies = rate_alert_message(seller=seller, rate=rate, language=user.language)
+        emails.append(
+            OutboundEmail(
+                seller=seller,
+                kind=OutboundEmail.Kind.RATE_ABOVE_TARGET,
+                language=user.language,
+                to_address=user.email,
+                from_address=sender,
+                subject=subject,
+                body_text=bodies.text,
+                body_html=bodies.html,
+                message_id=f"<{_time_ordered_hex()}@{domain}>",
+                next_attempt_at=now,
+            )
+        )
+    emails = rows_insert(OutboundEmail, emails)
+    _deliver_on_commit(emails)
+    return emails
+
+
+def _deliver_on_commit(emails: list[OutboundEmail]) -> None:
     from sellerdesk.notifications.tasks import deliver_outbound_emails
 
     ids = [email.pk for email in emails]
     for start in range(0, len(ids), DELIVERY_BATCH):
         enqueue_on_commit(deliver_outbound_emails, ids[start : start + DELIVERY_BATCH])
-    return emails
 
 
 def _time_ordered_hex() -> str:
@@ -73,6 +113,8 @@ def outbound_email_bodies(email: OutboundEmail) -> Bodies:
     """What was sent, or for an email still queued, what will be sent."""
     if email.body_text:
         return Bodies(text=email.body_text, html=email.body_html)
+    # Only a buyer's email waits to be rendered; a seller's is rendered when it is queued.
+    assert email.order is not None and email.event is not None
     return email_bodies(
         kind=email.kind, order=email.order, event=email.event, language=email.language
     )
@@ -97,7 +139,8 @@ def outbound_email_deliver(*, email_id: int, connection: BaseEmailBackend | None
     try:
         _send(email, connection=connection or mailers.default)
     except Exception as error:
-        logger.warning("Email %s to order %s failed: %s", email.pk, email.order_id, error)
+        about = f"order {email.order_id}" if email.order_id else f"seller {email.seller_id}"
+        logger.warning("Email %s about %s failed: %s", email.pk, about, error)
         retry_at = _record_failure(email=email, error=error)
         if retry_at is not None:
             from sellerdesk.notifications.tasks import deliver_outbound_emails
@@ -184,8 +227,11 @@ def _record_success(*, email: OutboundEmail) -> None:
         locked.lease_expires_at = None
         locked.last_error = ""
         locked.save(update_fields=["status", "sent_at", "lease_expires_at", "last_error"])
+        order = locked.order
+        if order is None:
+            return  # a seller's email: no order timeline to record it on
         order_event_record(
-            order=locked.order,
+            order=order,
             kind=OrderEvent.Kind.EMAIL_SENT,
             source=OrderEvent.Source.SYSTEM,
             data={"email_id": locked.pk, "to": locked.to_address, "subject": locked.subject},

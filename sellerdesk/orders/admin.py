@@ -51,7 +51,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ["subject", "to_address", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "language"]
     search_fields = ["order__amazon_order_id", "to_address"]
-    raw_id_fields = ["order", "event"]
+    raw_id_fields = ["order", "event", "seller"]
 
 
 @admin.register(Charge)

@@ -35,6 +35,7 @@ from sellerdesk.core.errors import (
     NotFound,
     NothingToDo,
 )
+from sellerdesk.metrics.alerts import rate_alert_check_queue
 from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
@@ -444,5 +445,6 @@ def _write(*, batch: _Batch) -> None:
     rows_insert(OrderEvent, batch.cancel_events + batch.refund_events)
     rows_insert(Refund, batch.refunds)
     outbound_emails_queue(events=batch.refund_events, kind=OutboundEmail.Kind.REFUND_ISSUED)
+    rate_alert_check_queue(events=batch.cancel_events)
     if batch.restocks:
         cancelled_units_restock(cancellations=batch.restocks)

@@ -1,0 +1,8 @@
+from django.tasks import task
+
+from sellerdesk.metrics.alerts import rate_alert_check
+
+
+@task()
+def check_rate_alert(seller_id: int, event_ids: list[int]) -> str:
+    return rate_alert_check(seller_id=seller_id, event_ids=event_ids)
