@@ -36,6 +36,7 @@ from sellerdesk.feeds.services import feed_result_document_create
 from sellerdesk.metrics.rates import (
     cancellation_rate,
     cancellation_rate_after,
+    crosses_target,
     first_cancellations_in_window,
 )
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
@@ -345,6 +346,11 @@ def _finish(*, feed: Feed) -> None:
 def _forecast(feed: Feed) -> MessageResult:
     rate = cancellation_rate(seller=feed.seller)
     after = cancellation_rate_after(rate=rate, more_cancelled=feed.projected_cancellations)
+    warning = ""
+    if crosses_target(before=rate, after=after):
+        warning = " Applied, it would take the rate from under the target to at or above it."
+    elif after.above_target:
+        warning = " The rate is at or above the target, and would stay there if applied."
     return MessageResult(
         message_id=0,
         result_code="Warning",
@@ -352,7 +358,7 @@ def _forecast(feed: Feed) -> MessageResult:
         description=(
             f"Dry run: nothing was applied. Cancellation rate over the last 7 days: "
             f"{rate.percent} % ({rate.cancelled}/{rate.orders}) now, {after.percent} % "
-            f"({after.cancelled}/{after.orders}) if applied; target under 2.5 %."
+            f"({after.cancelled}/{after.orders}) if applied; target under 2.5 %.{warning}"
         ),
     )
 

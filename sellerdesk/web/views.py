@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sellerdesk.accounts.services import user_set_language
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import ApplicationError, NotFound
+from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_if_cancelled
 from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
@@ -149,10 +150,15 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
             )
             messages.success(request, done % {"order_id": order_id})
             return redirect("orders:detail", order_id=order_id)
+    context: dict[str, Any] = {"order": order, "form": form, "can_cancel": can_cancel(order.status)}
+    if context["can_cancel"]:
+        rate = cancellation_rate(seller=current_seller(request))
+        context["rate_now"] = rate
+        context["rate_after"] = cancellation_rate_if_cancelled(rate=rate, order=order)
     return render(
         request,
         "web/order_cancel.html",
-        {"order": order, "form": form, "can_cancel": can_cancel(order.status)},
+        context,
         status=422 if form.is_bound and form.errors else 200,
     )
 

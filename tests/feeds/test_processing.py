@@ -195,12 +195,34 @@ def test_a_dry_run_reports_the_same_and_changes_nothing(seller):
     assert feed.projected_cancellations == 1
     report = feed.result_document.file.open("rb").read().decode()
     assert "0\t\t\t18016\tWarning\tDry run: nothing was applied." in report
-    assert "0.00 % (0/1) now, 100.00 % (1/1) if applied" in report
+    assert (
+        "0.00 % (0/1) now, 100.00 % (1/1) if applied; target under 2.5 %. Applied, it would take"
+        " the rate from under the target to at or above it." in report
+    )
     order.refresh_from_db()
     listing.refresh_from_db()
     assert (order.status, listing.quantity) == ("Unshipped", 8)
     assert not OutboundEmail.objects.exists()
     assert not OrderEvent.objects.filter(kind="cancelled").exists()
+    assert not DBTaskResult.objects.filter(
+        task_path="sellerdesk.metrics.tasks.check_rate_alert"
+    ).exists()
+
+
+def test_a_dry_run_says_when_the_rate_is_above_the_target_already(seller):
+    cancelled, order = make_order(seller), make_order(seller)
+    submit(seller, HEADER + f"{cancelled.amazon_order_id}\tNoInventory\t\n")
+    run_tasks()
+
+    feed = submit(seller, HEADER + f"{order.amazon_order_id}\tNoInventory\t\n", dry_run=True)
+    run_tasks()
+
+    feed.refresh_from_db()
+    report = feed.result_document.file.open("rb").read().decode()
+    assert (
+        "50.00 % (1/2) now, 100.00 % (2/2) if applied; target under 2.5 %. The rate is at or"
+        " above the target, and would stay there if applied." in report
+    )
 
 
 def test_submitting_the_same_file_twice_cancels_once_and_emails_once(seller):
