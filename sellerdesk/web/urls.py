@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sellerdesk.web import feed_views, selection_views, views
+from sellerdesk.web import feed_views, metrics_views, selection_views, views
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
@@ -23,6 +23,11 @@ feeds_patterns = [
     path("<str:feed_id>/report/", feed_views.report, name="report"),
 ]
 
+metrics_patterns = [
+    path("", metrics_views.overview, name="overview"),
+    path("orders/", metrics_views.orders, name="orders"),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
     path(
@@ -36,4 +41,5 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("orders/", include((orders_patterns, "orders"))),
     path("files/", include((feeds_patterns, "feeds"))),
+    path("metrics/", include((metrics_patterns, "metrics"))),
 ]
