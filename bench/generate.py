@@ -4,22 +4,28 @@ Rows are written with executemany on the database cursor, in chunks of one trans
 the services are used only for the few sellers, users and listings. Order ids, item ids and
 everything else follow from the seed, so two generations hold the same orders (dates are
 relative to the hour the data is generated). Only what the measured paths read is generated:
-historical orders have no events, charges or ledger rows.
+historical orders have no charges or ledger rows, and the only events are cancellations, for
+the cancellation rate and the customer metrics: every Canceled order has its cancellation
+event, and about 12,000 Shipped orders of several items had one item cancelled before shipping,
+about 50,000 orders in all whose cancellation counts in the rate (`rate_cancelled`).
 """
 
+import json
 import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.catalog.services import listing_create
 from sellerdesk.demo.data import CITIES, FIRST_NAMES, LAST_NAMES, PRODUCTS
-from sellerdesk.orders.models import Order, OrderItem, OrderStatus
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 
 SEED = 2026
 ORDERS = 1_000_000
@@ -39,6 +45,26 @@ _LATE = (0.01, 0.03, 0.02, 0.90, 0.04)  # 2 to 7 days
 _OLD = (0.0, 0.0, 0.003, 0.957, 0.04)  # older
 _ITEM_COUNTS = (1, 1, 1, 1, 1, 1, 2, 2, 2, 3)  # 1.5 items per order
 _QUANTITIES = (1,) * 17 + (2, 2, 3)
+# Cancellations, drawn from their own generator so that the orders stay those of earlier
+# generations. Whole orders (every Canceled one) by reason; a BuyerCanceled one was requested by
+# the buyer a fifth of the time, and then does not count in the rate.
+_WHOLE_REASONS = {
+    CancelReason.NO_INVENTORY: 0.35,
+    CancelReason.BUYER_CANCELED: 0.30,
+    CancelReason.PRICING_ERROR: 0.10,
+    CancelReason.SHIPPING_ADDRESS_UNDELIVERABLE: 0.10,
+    CancelReason.GENERAL_ADJUSTMENT: 0.10,
+    CancelReason.CUSTOMER_EXCHANGE: 0.05,
+}
+_REQUESTED_SHARE = 0.2
+# One item of a Shipped order of several items was cancelled before the rest shipped.
+_ITEM_CANCEL_SHARE = 0.031
+_ITEM_REASONS = {
+    CancelReason.NO_INVENTORY: 0.7,
+    CancelReason.PRICING_ERROR: 0.2,
+    CancelReason.GENERAL_ADJUSTMENT: 0.1,
+}
+_SOURCES = (OrderEvent.Source.WEB, OrderEvent.Source.FILE, OrderEvent.Source.FEED)
 
 ORDER_FIELDS = (
     "id",
@@ -57,6 +83,14 @@ ORDER_FIELDS = (
     "marketplace_id",
     "currency",
 )
+# ORDER_FIELDS is shared with bench/feeds_data.py; these orders also say how they were cancelled.
+GENERATED_ORDER_FIELDS = (
+    *ORDER_FIELDS,
+    "buyer_cancel_requested_at",
+    "buyer_cancel_reason",
+    "rate_cancelled",
+)
+EVENT_FIELDS = ("id", "order", "kind", "source", "actor", "reason", "memo", "data", "created_at")
 ITEM_FIELDS = (
     "id",
     "order",
@@ -91,13 +125,24 @@ def bench_seller() -> Seller | None:
 
 
 def is_complete(*, unshipped: int, orders: int = ORDERS) -> bool:
-    """All the orders are there, and enough Unshipped ones are left to cancel."""
+    """All the orders are there with their cancellations, and enough Unshipped ones are left
+    to cancel."""
     seller = bench_seller()
     if seller is None:
         return False
     mine = Order.objects.filter(seller=seller)
     left = mine.filter(status=OrderStatus.UNSHIPPED).count()
-    return mine.count() == orders and left >= unshipped
+    cancellations = mine.filter(rate_cancelled=True).exists()
+    return mine.count() == orders and left >= unshipped and cancellations
+
+
+def age_hours() -> float:
+    """Hours since the newest order was purchased: the data's dates are relative to the hour it
+    was generated, and the cancellation rate counts the last seven days from now."""
+    newest = Order.objects.filter(seller=bench_seller()).order_by("-purchase_date").first()
+    if newest is None:
+        return float("inf")
+    return (time.time() - newest.purchase_date.timestamp()) / 3600
 
 
 def generate(*, seed: int = SEED, orders: int = ORDERS, other_orders: int = OTHER_ORDERS) -> None:
@@ -112,12 +157,15 @@ def generate(*, seed: int = SEED, orders: int = ORDERS, other_orders: int = OTHE
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous=OFF")  # this connection only; a rebuild is cheap
         cursor.execute("PRAGMA cache_size=-1000000")
-    rows = _Rows(rng, shops=[shop] * orders + [other] * other_orders)
-    insert_order, insert_item = _Insert.of(Order, ORDER_FIELDS), _Insert.of(OrderItem, ITEM_FIELDS)
-    for order_rows, item_rows in rows.chunks(CHUNK):
+    rows = _Rows(rng, shops=[shop] * orders + [other] * other_orders, cancel_seed=seed + 1)
+    insert_order = _Insert.of(Order, GENERATED_ORDER_FIELDS)
+    insert_item = _Insert.of(OrderItem, ITEM_FIELDS)
+    insert_event = _Insert.of(OrderEvent, EVENT_FIELDS)
+    for order_rows, item_rows, event_rows in rows.chunks(CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             insert_order.run(cursor, order_rows)
             insert_item.run(cursor, item_rows)
+            insert_event.run(cursor, event_rows)
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()  # the measurements start on a connection with the project's settings
@@ -160,15 +208,21 @@ class _Insert:
         values = ", ".join(["%s"] * len(columns))
         return cls(
             sql=f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({values})",
-            defaults=tuple(
-                field.get_db_prep_save(field.get_default(), connection) for field in others
-            ),
+            defaults=tuple(_default(field) for field in others),
         )
 
     def run(self, cursor: CursorWrapper, rows: list[Row]) -> None:
         cursor.executemany(
             self.sql, [(*row, *self.defaults) for row in rows] if self.defaults else rows
         )
+
+
+def _default(field: "models.Field[Any, Any]") -> Any:
+    """The value of a column left out: the field's default, or its database default (a
+    literal; get_default() gives an expression for the INSERT compiler instead)."""
+    if not field.has_default() and field.has_db_default():
+        return field.get_db_prep_save(field.db_default, connection)
+    return field.get_db_prep_save(field.get_default(), connection)
 
 
 def _permutation(rng: random.Random, modulus: int) -> tuple[int, int]:
@@ -186,8 +240,10 @@ def _money(ore: int) -> str:
 class _Rows:
     """Orders in purchase-date order (ids ascend with time, as they do in production)."""
 
-    def __init__(self, rng: random.Random, *, shops: list[Shop]) -> None:
+    def __init__(self, rng: random.Random, *, shops: list[Shop], cancel_seed: int) -> None:
         self.rng = rng
+        self.cancel_rng = random.Random(cancel_seed)
+        self.event_pk = 0
         self.now = int(time.time()) // 3600 * 3600
         rng.shuffle(shops)  # the sellers' orders interleave in time
         self.shops = shops
@@ -196,21 +252,22 @@ class _Rows:
         self.item_ids = _permutation(rng, 10**14)
         self.item_pk = 0
 
-    def chunks(self, size: int) -> Iterator[tuple[list[Row], list[Row]]]:
+    def chunks(self, size: int) -> Iterator[tuple[list[Row], list[Row], list[Row]]]:
         for start in range(0, len(self.shops), size):
             orders: list[Row] = []
             items: list[Row] = []
+            events: list[Row] = []
             for index in range(start, min(start + size, len(self.shops))):
-                self._order(index, orders, items)
-            yield orders, items
+                self._order(index, orders, items, events)
+            yield orders, items, events
 
-    def _order(self, index: int, orders: list[Row], items: list[Row]) -> None:
+    def _order(self, index: int, orders: list[Row], items: list[Row], events: list[Row]) -> None:
         rng, shop, purchased = self.rng, self.shops[index], self.dates[index]
         age = self.now - purchased
         weights = _RECENT if age < 2 * DAY else _LATE if age < 7 * DAY else _OLD
         status = rng.choices(_STATUSES, weights)[0]
         pk = index + 1
-        total = self._items(pk, shop, status, items)
+        total, cancelled = self._items(pk, shop, status, items)
         updated = min(purchased + rng.randrange(3600, 3 * DAY), self.now)
         if status in (OrderStatus.UNSHIPPED, OrderStatus.PENDING):
             updated = purchased
@@ -233,18 +290,69 @@ class _Rows:
                 _money(total),
                 shop.seller.marketplace_id,
                 "SEK",
+                *self._cancellation(pk, status, purchased, cancelled, events),
             )
         )
 
-    def _items(self, order_pk: int, shop: Shop, status: OrderStatus, items: list[Row]) -> int:
-        """Append the order's items, each of a different listing; return the total in öre."""
+    def _cancellation(
+        self,
+        order_pk: int,
+        status: OrderStatus,
+        purchased: int,
+        cancelled: list[dict[str, object]],
+        events: list[Row],
+    ) -> tuple[str | None, str, bool]:
+        """Append the order's cancellation event, if it has one; return the order's
+        buyer_cancel_requested_at, buyer_cancel_reason and rate_cancelled."""
+        if not cancelled:
+            return None, "", False
+        rng, whole = self.cancel_rng, status == OrderStatus.CANCELED
+        weights = _WHOLE_REASONS if whole else _ITEM_REASONS
+        reason = rng.choices(list(weights), list(weights.values()))[0]
+        requested = reason == CancelReason.BUYER_CANCELED and rng.random() < _REQUESTED_SHARE
+        when = min(purchased + rng.randrange(600, DAY), self.now)
+        data = {
+            "items": cancelled,
+            "remaining": [],
+            "whole_order": whole,
+            "counts_toward_rate": not requested,
+        }
+        self.event_pk += 1
+        events.append(
+            (
+                self.event_pk,
+                order_pk,
+                OrderEvent.Kind.CANCELLED.value,
+                rng.choice(_SOURCES).value,
+                None,
+                reason.value,
+                "",
+                json.dumps(data),
+                _when(when),
+            )
+        )
+        if requested:
+            return _when(purchased + 600), "Ordered by mistake", False
+        return None, "", True
+
+    def _items(
+        self, order_pk: int, shop: Shop, status: OrderStatus, items: list[Row]
+    ) -> tuple[int, list[dict[str, object]]]:
+        """Append the order's items, each of a different listing; return the total in öre and
+        the cancelled items as a cancellation event lists them."""
         rng, count = self.rng, self.rng.choice(_ITEM_COUNTS)
         if status == OrderStatus.PARTIALLY_SHIPPED:
             count = max(count, 2)  # the first item shipped, the others not yet
         picked: set[int] = set()
         while len(picked) < count:
             picked.add(rng.choices(range(len(shop.listings)), cum_weights=shop.cum_weights)[0])
-        total = 0
+        total, cancelled_items = 0, []
+        # A Shipped order of several items whose last item was cancelled, not shipped.
+        cancel_last = (
+            status == OrderStatus.SHIPPED
+            and count >= 2
+            and self.cancel_rng.random() < _ITEM_CANCEL_SHARE
+        )
         for position, listing_index in enumerate(sorted(picked)):
             listing_id, sku, title, price = shop.listings[listing_index]
             quantity = rng.choice(_QUANTITIES)
@@ -252,6 +360,8 @@ class _Rows:
             if status == OrderStatus.PARTIALLY_SHIPPED and position == 0:
                 shipped = quantity
             cancelled = quantity if status == OrderStatus.CANCELED else 0
+            if cancel_last and position == count - 1:
+                shipped, cancelled = 0, quantity
             line = price * quantity
             total += line
             self.item_pk += 1
@@ -261,7 +371,11 @@ class _Rows:
             amounts = (_money(line), "0", _money(line // 5), "0")
             ids = (self.item_pk, order_pk, item_id, listing_id)
             items.append((*ids, sku, title, quantity, shipped, cancelled, *amounts))
-        return total
+            if cancelled:
+                cancelled_items.append(
+                    {"order_item_id": item_id, "sku": sku, "title": title, "quantity": cancelled}
+                )
+        return total, cancelled_items
 
 
 def _when(epoch: int) -> str:

@@ -1,4 +1,5 @@
-"""Seller Desk benchmark: Manage Orders and cancellation against a million orders on SQLite.
+"""Seller Desk benchmark: Manage Orders, cancellation and the customer metrics against a million
+orders on SQLite.
 
     .venv/bin/python bench/run.py [--regenerate] [--repeat N]
 
@@ -6,11 +7,13 @@ The data lives in its own database, var/bench/sellerdesk.sqlite3: generated on t
 reused after. Pages are timed in-process with Django's test Client (middleware, view, queries,
 template). The connection is closed before each request: on SQLite the project runs with
 CONN_MAX_AGE=0, so in production every request opens its own connection, and so does this.
-Each run cancels 2 x (repeat + warm-up) Unshipped orders; when too few are left, or with
+Each run cancels 2 x (repeat + warm-up) Unshipped orders; when too few are left, when the data
+is more than a day old (the cancellation rate counts the last seven days from now), or with
 --regenerate, the database is rebuilt.
 """
 
 import argparse
+import datetime
 import os
 import platform
 import random
@@ -40,20 +43,27 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench import generate  # noqa: E402
 from sellerdesk.accounts.models import Seller, User  # noqa: E402
 from sellerdesk.cancellations.reasons import CancelReason  # noqa: E402
 from sellerdesk.cancellations.services import order_cancel  # noqa: E402
-from sellerdesk.orders.models import Order, OrderStatus  # noqa: E402
+from sellerdesk.metrics.rates import cancellation_rate  # noqa: E402
+from sellerdesk.metrics.selectors import customer_metrics  # noqa: E402
+from sellerdesk.orders.models import Order, OrderEvent, OrderStatus  # noqa: E402
 from sellerdesk.orders.selectors import PAGE_SIZES, encode_cursor  # noqa: E402
 
 PAGE_SIZE = PAGE_SIZES[0]
 
 PAGE_TARGET_MS = 50.0
 CANCEL_TARGET_MS = 20.0
+METRICS_TARGET_MS = 100.0
+# The data's dates are relative to the hour it was generated; older, the last seven days thin out.
+MAX_AGE_HOURS = 24
 DEEP_POSITION = 900_000
 WARMUP = 5
+DAY_ROW = b"<tr data-day="  # a row of the metrics page's table of the 90 days
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,10 @@ class Result:
 class Page:
     name: str
     urls: list[str]  # cycled through, one per request
-    rows: int  # order rows the page must show, or the figures are of something else
+    rows: int  # rows the page must show, or the figures are of something else
     target: float | None = PAGE_TARGET_MS
     runs: int | None = None  # fewer for the slow extras
+    row_marker: bytes = b"<tr data-order-id="  # how the page's rows are counted
 
 
 def main() -> None:
@@ -96,6 +107,8 @@ def main() -> None:
     client.force_login(user)
     print_environment(generation)
     results = [measure_page(client, page, args.repeat) for page in pages(seller, args.repeat)]
+    results += [measure_page(client, page, args.repeat) for page in metrics_pages()]
+    results += measure_metrics(seller, args.repeat)
     results += measure_cancellations(client, seller, user, args.repeat)
     print_table(results)
     print_plans(results)
@@ -110,9 +123,13 @@ def prepare(*, regenerate: bool, cancellations: int) -> float | None:
         except DatabaseError as error:  # say, a migration rewritten since it was applied here
             print(f"Migrating the benchmark database failed ({error}): regenerating.")
         else:
-            if generate.is_complete(unshipped=cancellations):
+            age = generate.age_hours()
+            if generate.is_complete(unshipped=cancellations) and age < MAX_AGE_HOURS:
                 return None
-            print("The benchmark database is incomplete or out of Unshipped orders: regenerating.")
+            print(
+                "The benchmark database is incomplete, out of Unshipped orders or "
+                f"{age:.0f} hours old: regenerating."
+            )
     connection.close()
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
         path.unlink(missing_ok=True)
@@ -146,6 +163,43 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
     ]
 
 
+def metrics_pages() -> list[Page]:
+    """The customer metrics, and the lists of orders behind its numbers (100 to a page)."""
+    a_month_ago = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    return [
+        Page("Customer metrics (/metrics/)", ["/metrics/"], 90, METRICS_TARGET_MS, None, DAY_ROW),
+        Page("Extra: metrics, cancelled orders", ["/metrics/orders/?kind=cancelled"], 100, None),
+        Page(
+            "Extra: metrics, orders of a reason", ["/metrics/orders/?reason=NoInventory"], 100, None
+        ),
+        Page("Extra: metrics, orders of a SKU", ["/metrics/orders/?sku=NH-0001"], 100, None),
+        Page(
+            "Extra: metrics, all orders of a day",
+            [f"/metrics/orders/?kind=all&day={a_month_ago}"],
+            100,
+            None,
+        ),
+    ]
+
+
+def measure_metrics(seller: Seller, repeat: int) -> list[Result]:
+    """The selectors alone, without the request: the headline rate, and all of the page's."""
+
+    def rate(_: str) -> None:
+        connection.close()  # as in a request or a task: a new connection
+        cancellation_rate(seller=seller)
+
+    def metrics(_: str) -> None:
+        connection.close()
+        customer_metrics(seller=seller)
+
+    runs = [""] * (WARMUP + repeat)
+    return [
+        Result("Rate: cancellation_rate()", timed(rate, runs), METRICS_TARGET_MS, []),
+        Result("Metrics: customer_metrics()", timed(metrics, runs), METRICS_TARGET_MS, []),
+    ]
+
+
 def measure_page(client: Client, page: Page, repeat: int) -> Result:
     plan = query_plans(lambda: client.get(page.urls[0], secure=True))
     samples = []
@@ -155,11 +209,11 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
         start = time.perf_counter()
         response = client.get(url, secure=True)
         elapsed = (time.perf_counter() - start) * 1000
-        rows = response.content.count(b"<tr data-order-id=")
+        rows = response.content.count(page.row_marker)
         if response.status_code != 200 or rows != page.rows:
             raise SystemExit(
-                f"{url}: status {response.status_code} with {rows} rows (<tr data-order-id>), "
-                f"expected 200 with {page.rows}"
+                f"{url}: status {response.status_code} with {rows} rows "
+                f"({page.row_marker.decode()}), expected 200 with {page.rows}"
             )
         if index >= WARMUP:
             samples.append(elapsed)
@@ -182,8 +236,27 @@ def query_plans(request: Callable[[], object]) -> list[str]:
         for sql, params in queries:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             table = sql.split(" FROM ")[1].split(" ")[0]
-            plans.append(f"{table}: {'; '.join(row[3] for row in cursor.fetchall())}")
+            steps = _collapse([row[3] for row in cursor.fetchall()])
+            plans.append(f"{table}: {'; '.join(steps)}")
     return plans
+
+
+def _collapse(steps: list[str]) -> list[str]:
+    """A UNION ALL of 96 alike queries, said once with its count."""
+    collapsed: list[str] = []
+    index = 0
+    while index < len(steps):
+        pair = steps[index : index + 2]
+        repeats = 1
+        while len(pair) == 2 and steps[index + 2 * repeats : index + 2 * repeats + 2] == pair:
+            repeats += 1
+        if repeats > 2:
+            collapsed.append(f"{repeats} x ({'; '.join(pair)})")
+            index += 2 * repeats
+        else:
+            collapsed.append(steps[index])
+            index += 1
+    return collapsed
 
 
 def measure_cancellations(client: Client, seller: Seller, user: User, repeat: int) -> list[Result]:
@@ -218,7 +291,8 @@ def measure_cancellations(client: Client, seller: Seller, user: User, repeat: in
 def timed(
     operation: Callable[[str], None], order_ids: list[str], fresh: bool = False
 ) -> list[float]:
-    """One order per run: the first WARMUP are not counted."""
+    """One order per run: the first WARMUP are not counted. The connection is opened outside
+    the timing unless the operation opens it."""
     samples = []
     for index, order_id in enumerate(order_ids):
         if fresh:
@@ -240,9 +314,16 @@ def print_environment(generation: float | None) -> None:
         f"Django {django.get_version()}"
     )
     print(f"Database: {database} ({database.stat().st_size / 2**20:,.0f} MiB, {made})")
+    rate = cancellation_rate(seller=generate.bench_seller())  # type: ignore[arg-type]
+    cancellations = OrderEvent.objects.filter(
+        kind=OrderEvent.Kind.CANCELLED, order__seller=generate.bench_seller()
+    )
     print(
         f"Measured seller: {orders.count():,} orders, "
-        f"{orders.filter(status=OrderStatus.UNSHIPPED).count():,} Unshipped. "
+        f"{orders.filter(status=OrderStatus.UNSHIPPED).count():,} Unshipped; "
+        f"{orders.filter(rate_cancelled=True).count():,} with a cancellation that counts in the "
+        f"rate, {cancellations.count():,} cancellation events; the last 7 days: "
+        f"{rate.orders:,} orders, {rate.cancelled:,} cancelled ({rate.percent} %). "
         f"{WARMUP} warm-up runs, then the timed runs.\n"
     )
 
