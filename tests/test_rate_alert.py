@@ -1,6 +1,8 @@
 """The email to a seller's users when the cancellation rate rises above the target: once per
 crossing, again after the rate has been under the target, through the outbox and real SMTP."""
 
+from decimal import Decimal
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -9,8 +11,10 @@ from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.metrics.alerts import rate_alert_check
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.refunds.adjustments import order_adjust
+from sellerdesk.refunds.lines import AdjustedItem
 from tests.conftest import SmtpInbox, run_tasks
-from tests.factories import make_listing, make_order, make_user
+from tests.factories import make_listing, make_order, make_two_item_order, make_user, ship_item
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,3 +210,39 @@ def test_another_sellers_crossing_alerts_only_its_own_users(
             "data__to", flat=True
         )
     ) == [theirs.buyer_email]
+
+
+def test_units_cancelled_by_a_refund_are_checked_too(smtp: SmtpInbox, seller, staff):
+    order, shipped, unshipped = make_two_item_order(seller)
+    ship_item(order, shipped)
+    for _ in range(9):
+        make_order(seller)  # 1 of 10 with the refund's cancellation
+
+    outcome = order_adjust(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=None,
+        items=[
+            AdjustedItem(
+                order_item_id=unshipped.order_item_id,
+                reason="NoInventory",
+                merchant_adjustment_item_id=None,
+                quantity_cancelled=1,
+                currency="SEK",
+                principal=Decimal("300.00"),
+                shipping=Decimal("0"),
+                tax=Decimal("75.00"),
+                shipping_tax=Decimal("0"),
+                restocking_fee=Decimal("0"),
+            )
+        ],
+    )
+    run_tasks()
+
+    (cancellation,) = outcome.cancellations
+    check = DBTaskResult.objects.get(task_path="sellerdesk.metrics.tasks.check_rate_alert")
+    assert check.args_kwargs["args"] == [seller.pk, [cancellation.pk]]
+    assert len(alerts()) == 2
+    assert to_staff(smtp)[0]["Subject"] == (
+        "Your cancellation rate is 10.00 %, above the 2.5 % target"
+    )
