@@ -2,6 +2,7 @@
 adjustments, accepted or refused."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,7 +47,7 @@ def state(order: Order) -> tuple[object, ...]:
     )
 
 
-def apply(order: Order, operation: tuple[object, ...]) -> None:
+def apply(order: Order, operation: tuple[Any, ...]) -> None:
     kind, index, quantity = operation[:3]
     item = order.items.order_by("pk")[index]
     quantities = {item.order_item_id: quantity}
