@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench bench-feeds messages openapi screenshots clean
+.PHONY: run test test-postgres lint typecheck bench bench-feeds bench-adjustments messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: $(STAMP)
 # make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
 bench-feeds: $(STAMP)
 	$(PY) bench/feeds.py $(ARGS)
+
+# A 20,000-message adjustment feed (refunds of unshipped items) through a db_worker on SQLite;
+# ARGS as above, e.g. make bench-adjustments ARGS='--repeat 3' or ARGS='--database postgres'
+bench-adjustments: $(STAMP)
+	$(PY) bench/feeds.py --feed adjustment --orders 20000 $(ARGS)
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'

@@ -1,33 +1,39 @@
-"""Data of the feeds benchmark: fresh Unshipped orders, and the acknowledgement feeds that
-cancel them.
+"""Data of the feeds benchmark: fresh orders, and the feeds that change them.
 
 Orders and items go in with executemany on the database cursor, as in bench/generate.py (whose
-INSERT builder is reused); the seller, its listings and the feeds go through the services. Every
-order is Unshipped with 1-3 items of different listings; its feed message is StatusCode Failure
-and names every item with a CancelReason that restocks, so that each message cancels its whole
-order, returns its units to stock and queues one buyer email."""
+INSERT builder is reused); the seller, its listings and the feeds go through the services. What
+the orders are, what their feed messages say and what processing must change is a feed kind's:
+
+- Cancellation (here): every order is Unshipped with 1-3 items of different listings; its
+  message in a POST_ORDER_ACKNOWLEDGEMENT_DATA feed is StatusCode Failure and names every item
+  with a CancelReason that restocks, so that each message cancels its whole order, returns its
+  units to stock and queues one buyer email.
+- Adjustment: bench/adjustments_data.py."""
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, ClassVar
 from xml.sax.saxutils import escape
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Count, Sum
 
 from bench.generate import ITEM_FIELDS, ORDER_FIELDS, _Insert, _permutation
 from sellerdesk.accounts.models import Seller
+from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
 from sellerdesk.catalog.services import listing_create
 from sellerdesk.demo.data import CITIES, FIRST_NAMES, LAST_NAMES, PRODUCTS
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.services import feed_submit
-from sellerdesk.orders.models import Order, OrderItem, OrderStatus
+from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 
 SEED = 2026
 LISTINGS = 40
@@ -35,7 +41,7 @@ STOCK = 1_000_000
 CHUNK = 20_000  # orders per INSERT transaction
 DAY = 86_400
 _ITEM_COUNTS = (1, 1, 1, 1, 1, 1, 2, 2, 2, 3)  # 1.5 items per order
-_QUANTITIES = (1,) * 17 + (2, 2, 3)
+QUANTITIES = (1,) * 17 + (2, 2, 3)
 # Reasons that restock (every one but NoInventory), mostly the buyer's own request.
 REASONS = (
     ("BuyerCanceled", 6),
@@ -47,6 +53,7 @@ REASONS = (
 
 
 Row = tuple[Any, ...]  # values as the database driver takes them
+Expect = Callable[[str, object, object], None]  # what, found, expected: a problem if they differ
 
 
 @dataclass
@@ -56,105 +63,248 @@ class Part:
     seller: Seller
     path: Path
     orders: int = 0
-    items: int = 0
-    units: int = 0
-    # Listing pk -> units the feed returns to it.
+    items: int = 0  # order items the feed's messages name
+    units: int = 0  # units those messages cancel
+    # Listing pk -> units the feed returns to it (cancellation).
     restock: dict[int, int] = field(default_factory=dict)
+    # Listings the feed sets to zero (adjustment, NoInventory).
+    zeroed: set[int] = field(default_factory=set)
+    # What the feed refunds (adjustment), by Refund amount field.
+    refunds: dict[str, Decimal] = field(default_factory=dict)
     feed: Feed | None = None
 
 
 @dataclass(frozen=True)
-class _Shop:
+class Shop:
     seller: Seller
     listings: list[tuple[int, str, str, int]]  # pk, sku, title, price in öre
     cum_weights: list[float]
 
 
-def generate(*, orders: int, feeds: int, sellers: int, directory: Path) -> list[Part]:
+@dataclass(frozen=True)
+class Line:
+    """An order item as a feed kind wants it: which of the shop's listings, how many units,
+    how many of them shipped, and its item price, shipping, item tax and shipping tax in öre."""
+
+    listing: int  # index into Shop.listings
+    quantity: int
+    shipped: int
+    amounts: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Item:
+    pk: int
+    order_item_id: str
+    listing_pk: int
+    sku: str
+    line: Line
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    pk: int
+    amazon_order_id: str
+    purchased: int  # epoch seconds
+    total: int  # öre
+    items: list[Item]
+
+
+class Kind:
+    """A feed the benchmark runs: the orders it needs, its messages, what it must change."""
+
+    name: ClassVar[str]
+    feed_type: ClassVar[FeedType]
+    message_type: ClassVar[str]
+    status: ClassVar[OrderStatus]  # of the orders as generated
+    email_kind: ClassVar[str]  # the outbox email each message queues
+    english_subject: ClassVar[str]  # how an English buyer's subject begins
+    outcome: ClassVar[str]  # what verify() checks, for the report
+    # Further rows per order, model and fields, inserted after the order and its items.
+    tables: ClassVar[tuple[tuple[type[models.Model], tuple[str, ...]], ...]] = ()
+
+    def lines(self, rng: random.Random, shop: Shop) -> list[Line]:
+        raise NotImplementedError
+
+    def total(self, lines: list[Line]) -> int:
+        """The order total in öre: by default every amount of every item."""
+        return sum(sum(line.amounts) for line in lines)
+
+    def message(self, rng: random.Random, order: NewOrder, part: Part) -> str:
+        """The message's body (the element after MessageID), and what it will change in part."""
+        raise NotImplementedError
+
+    def rows(self, order: NewOrder, now: int) -> list[list[Row]]:
+        """The order's rows of each of tables."""
+        return []
+
+    def verify(self, parts: list[Part], stock: dict[int, int], expect: Expect) -> None:
+        """Check the orders, events, items, stock and ledger after processing; `stock` is every
+        listing's quantity before."""
+        raise NotImplementedError
+
+
+class Cancellation(Kind):
+    name = "cancellation"
+    feed_type = FeedType.ORDER_ACKNOWLEDGEMENT
+    message_type = "OrderAcknowledgement"
+    status = OrderStatus.UNSHIPPED
+    email_kind = OutboundEmail.Kind.ORDER_CANCELLED
+    english_subject = "Your"
+    outcome = (
+        "every order Canceled by the feed, one event, one pending email and its delivery task "
+        "per order, ledger and stock restocked, report counts right."
+    )
+
+    def lines(self, rng: random.Random, shop: Shop) -> list[Line]:
+        lines = []
+        for listing in sorted(pick(rng, shop, rng.choice(_ITEM_COUNTS))):
+            quantity = rng.choice(QUANTITIES)
+            line = shop.listings[listing][3] * quantity
+            # Item price, shipping, item tax (Swedish VAT is a fifth of a gross price), its tax.
+            lines.append(Line(listing, quantity, 0, (line, 0, line // 5, 0)))
+        return lines
+
+    def total(self, lines: list[Line]) -> int:
+        return sum(line.amounts[0] for line in lines)  # the prices are gross
+
+    def message(self, rng: random.Random, order: NewOrder, part: Part) -> str:
+        reason = rng.choices([r for r, _ in REASONS], [w for _, w in REASONS])[0]
+        for item in order.items:
+            part.items += 1
+            part.units += item.line.quantity
+            part.restock[item.listing_pk] = (
+                part.restock.get(item.listing_pk, 0) + item.line.quantity
+            )
+        items = "".join(
+            f"      <Item><AmazonOrderItemCode>{item.order_item_id}</AmazonOrderItemCode>"
+            f"<CancelReason>{reason}</CancelReason></Item>\n"
+            for item in order.items
+        )
+        return (
+            f"    <OrderAcknowledgement>\n      <AmazonOrderID>{order.amazon_order_id}"
+            f"</AmazonOrderID>\n      <StatusCode>Failure</StatusCode>\n{items}"
+            "    </OrderAcknowledgement>\n"
+        )
+
+    def verify(self, parts: list[Part], stock: dict[int, int], expect: Expect) -> None:
+        orders = sum(part.orders for part in parts)
+        by_status = dict(Order.objects.values_list("status").annotate(Count("pk")).order_by())
+        expect("orders by status", by_status, {OrderStatus.CANCELED: orders})
+        events = OrderEvent.objects.filter(kind=OrderEvent.Kind.CANCELLED, source="feed")
+        expect("cancel events", events.count(), orders)
+        expect("events of other kinds", OrderEvent.objects.exclude(pk__in=events).count(), 0)
+        expect("events of whole orders", events.filter(data__whole_order=True).count(), orders)
+        units = sum(part.units for part in parts)
+        cancelled = OrderItem.objects.aggregate(n=Sum("quantity_cancelled"))["n"]
+        expect("units cancelled", cancelled, units)
+        ledger = InventoryLedgerEntry.objects.filter(
+            cause=InventoryLedgerEntry.Cause.CANCELLATION_RESTOCK
+        )
+        expect(
+            "restock ledger rows, units",
+            (ledger.count(), ledger.aggregate(n=Sum("delta"))["n"]),
+            (sum(part.items for part in parts), units),
+        )
+        restocked: dict[int, int] = {}
+        for part in parts:
+            for listing, count in part.restock.items():
+                restocked[listing] = restocked.get(listing, 0) + count
+        expect("listings restocked", stock_changes(stock), restocked)
+
+
+def generate(*, kind: Kind, orders: int, feeds: int, sellers: int, directory: Path) -> list[Part]:
     """Orders for `feeds` feeds of equal share, of one seller or one seller per feed, and each
     feed's XML document under directory. Fill an empty, migrated database."""
     rng = random.Random(SEED)
     with transaction.atomic():
         shops = [_shop(rng, number) for number in range(1, sellers + 1)]
     parts = [
-        Part(seller=shops[index % sellers].seller, path=directory / f"feed-{index + 1}.xml")
+        Part(
+            seller=shops[index % sellers].seller,
+            path=directory / f"{kind.name}-{index + 1}.xml",
+        )
         for index in range(feeds)
     ]
-    writers = [_FeedWriter(part.path, part.seller.merchant_token) for part in parts]
+    writers = [_FeedWriter(part.path, part.seller.merchant_token, kind) for part in parts]
     order_ids, item_ids = _permutation(rng, 10**17), _permutation(rng, 10**14)
     now = int(time.time())
-    insert_order, insert_item = _Insert.of(Order, ORDER_FIELDS), _Insert.of(OrderItem, ITEM_FIELDS)
+    tables: list[tuple[type[models.Model], tuple[str, ...]]] = [
+        (Order, ORDER_FIELDS),
+        (OrderItem, ITEM_FIELDS),
+        *kind.tables,
+    ]
+    inserts = [_Insert.of(model, fields) for model, fields in tables]
     # Purchased over the last two days; ids ascend with time, as they do in production.
     dates = sorted(now - rng.randrange(60, 2 * DAY) for _ in range(orders))
     item_pk = 0
     for start in range(0, orders, CHUNK):
-        order_rows: list[Row] = []
-        item_rows: list[Row] = []
+        rows: list[list[Row]] = [[] for _ in inserts]
         for index in range(start, min(start + CHUNK, orders)):
             feed = index * feeds // orders  # the first share to feed 1, the next to feed 2
             part, shop, pk = parts[feed], shops[feed % sellers], index + 1
             digits = f"{(order_ids[0] * pk + order_ids[1]) % 10**17:017d}"
-            amazon_order_id = f"{digits[:3]}-{digits[3:10]}-{digits[10:]}"
-            purchased = _when(dates[index])
-            lines = []
-            total = 0
-            for listing_index in sorted(_pick(rng, shop)):
-                listing_pk, sku, title, price = shop.listings[listing_index]
-                quantity = rng.choice(_QUANTITIES)
+            lines = kind.lines(rng, shop)
+            items = []
+            for line in lines:
+                listing_pk, sku, title, _price = shop.listings[line.listing]
                 item_pk += 1
                 item_id = f"{(item_ids[0] * item_pk + item_ids[1]) % 10**14:014d}"
-                line = price * quantity
-                total += line
-                # Item price, shipping, item tax (Swedish VAT is a fifth of a gross price), its tax.
-                amounts = (_money(line), Decimal(0), _money(line // 5), Decimal(0))
+                items.append(Item(item_pk, item_id, listing_pk, sku, line))
                 ids = (item_pk, pk, item_id, listing_pk)
-                item_rows.append((*ids, sku, title, quantity, 0, 0, *amounts))
-                lines.append(item_id)
-                part.items += 1
-                part.units += quantity
-                part.restock[listing_pk] = part.restock.get(listing_pk, 0) + quantity
-            order_rows.append(
+                rows[1].append(
+                    (*ids, sku, title, line.quantity, line.shipped, 0, *map(money, line.amounts))
+                )
+            order = NewOrder(
+                pk=pk,
+                amazon_order_id=f"{digits[:3]}-{digits[3:10]}-{digits[10:]}",
+                purchased=dates[index],
+                total=kind.total(lines),
+                items=items,
+            )
+            rows[0].append(
                 (
                     pk,
-                    amazon_order_id,
+                    order.amazon_order_id,
                     shop.seller.pk,
-                    OrderStatus.UNSHIPPED.value,
+                    kind.status.value,
                     True,
-                    purchased,
-                    _when(now + 2 * DAY),
-                    purchased,
+                    when(order.purchased),
+                    when(now + 2 * DAY),
+                    when(order.purchased),
                     f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                     f"buyer{pk}@example.se",
                     "en" if rng.random() < 0.1 else "sv",
                     rng.choice(CITIES),
-                    _money(total),
+                    money(order.total),
                     shop.seller.marketplace_id,
                     "SEK",
                 )
             )
+            for table, more in enumerate(kind.rows(order, now), 2):
+                rows[table].extend(more)
             part.orders += 1
-            reason = rng.choices([r for r, _ in REASONS], [w for _, w in REASONS])[0]
-            writers[feed].message(amazon_order_id, reason, lines)
+            writers[feed].message(kind.message(rng, order, part))
         with transaction.atomic(), connection.cursor() as cursor:
-            _insert(cursor, insert_order, order_rows)
-            _insert(cursor, insert_item, item_rows)
+            for insert, table_rows in zip(inserts, rows, strict=True):
+                _insert(cursor, insert, table_rows)
     for writer in writers:
         writer.close()
     if connection.vendor == "postgresql":  # ids were given explicitly: move the sequences on
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Order, OrderItem]):
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in tables]):
                 cursor.execute(sql)
     return parts
 
 
-def submit(part: Part) -> Feed:
+def submit(part: Part, kind: Kind) -> Feed:
     """Upload the feed's document and create the feed, as the Feeds API does: the feed is
     IN_QUEUE with its process_feed task on the feeds queue."""
     with part.path.open("rb") as source:
         part.feed = feed_submit(
             seller=part.seller,
-            feed_type=FeedType.ORDER_ACKNOWLEDGEMENT,
-            chunks=_chunks(source),
+            feed_type=kind.feed_type,
+            chunks=iter(lambda: source.read(1 << 20), b""),
             content_type="text/xml; charset=UTF-8",
             filename=part.path.name,
             source=Feed.Source.API,
@@ -162,16 +312,33 @@ def submit(part: Part) -> Feed:
     return part.feed
 
 
+def stock_changes(before: dict[int, int]) -> dict[int, int]:
+    """Listing pk -> how its quantity changed since `before`, for the listings that changed."""
+    now = dict(Listing.objects.values_list("pk", "quantity"))
+    return {pk: now[pk] - before[pk] for pk in now if now[pk] != before[pk]}
+
+
+def pick(rng: random.Random, shop: Shop, count: int) -> set[int]:
+    """count different listings of the shop, by popularity."""
+    picked = set[int]()
+    while len(picked) < count:
+        picked.add(rng.choices(range(len(shop.listings)), cum_weights=shop.cum_weights)[0])
+    return picked
+
+
+def money(ore: int) -> Decimal:
+    return Decimal(ore).scaleb(-2)
+
+
+def when(epoch: int) -> object:
+    return connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(epoch, tz=UTC))
+
+
 def _insert(cursor: CursorWrapper, insert: _Insert, rows: list[Row]) -> None:
     cursor.executemany(insert.sql, [(*row, *insert.defaults) for row in rows])
 
 
-def _chunks(source: BinaryIO) -> Iterator[bytes]:
-    while chunk := source.read(1 << 20):
-        yield chunk
-
-
-def _shop(rng: random.Random, number: int) -> _Shop:
+def _shop(rng: random.Random, number: int) -> Shop:
     seller = Seller.objects.create(
         merchant_token=f"A3BENCHFEEDS{number:02d}", name=f"Feeds Benchmark {number}"
     )
@@ -187,28 +354,13 @@ def _shop(rng: random.Random, number: int) -> _Shop:
         listings.append((listing.pk, listing.sku, listing.title, int(listing.price * 100)))
         total += 1 / (index + 1)  # a few bestsellers, a long tail
         cum_weights.append(total)
-    return _Shop(seller=seller, listings=listings, cum_weights=cum_weights)
-
-
-def _pick(rng: random.Random, shop: _Shop) -> set[int]:
-    count, picked = rng.choice(_ITEM_COUNTS), set[int]()
-    while len(picked) < count:
-        picked.add(rng.choices(range(len(shop.listings)), cum_weights=shop.cum_weights)[0])
-    return picked
-
-
-def _money(ore: int) -> Decimal:
-    return Decimal(ore).scaleb(-2)
-
-
-def _when(epoch: int) -> object:
-    return connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(epoch, tz=UTC))
+    return Shop(seller=seller, listings=listings, cum_weights=cum_weights)
 
 
 class _FeedWriter:
-    """A POST_ORDER_ACKNOWLEDGEMENT_DATA document, one Message per order, written as it goes."""
+    """An AmazonEnvelope of the kind's messages, one per order, written as it goes."""
 
-    def __init__(self, path: Path, merchant: str) -> None:
+    def __init__(self, path: Path, merchant: str, kind: Kind) -> None:
         self._out = path.open("w", encoding="utf-8")
         self._count = 0
         self._out.write(
@@ -217,21 +369,13 @@ class _FeedWriter:
             'xsi:noNamespaceSchemaLocation="amzn-envelope.xsd">\n'
             "  <Header>\n    <DocumentVersion>1.01</DocumentVersion>\n"
             f"    <MerchantIdentifier>{escape(merchant)}</MerchantIdentifier>\n  </Header>\n"
-            "  <MessageType>OrderAcknowledgement</MessageType>\n"
+            f"  <MessageType>{kind.message_type}</MessageType>\n"
         )
 
-    def message(self, order_id: str, reason: str, item_ids: list[str]) -> None:
+    def message(self, body: str) -> None:
         self._count += 1
-        items = "".join(
-            f"      <Item><AmazonOrderItemCode>{item_id}</AmazonOrderItemCode>"
-            f"<CancelReason>{reason}</CancelReason></Item>\n"
-            for item_id in item_ids
-        )
         self._out.write(
-            f"  <Message>\n    <MessageID>{self._count}</MessageID>\n"
-            f"    <OrderAcknowledgement>\n      <AmazonOrderID>{order_id}</AmazonOrderID>\n"
-            f"      <StatusCode>Failure</StatusCode>\n{items}"
-            "    </OrderAcknowledgement>\n  </Message>\n"
+            f"  <Message>\n    <MessageID>{self._count}</MessageID>\n{body}  </Message>\n"
         )
 
     def close(self) -> None:
