@@ -233,6 +233,81 @@ def test_an_empty_merchant_order_id_is_absent_and_operation_type_is_accepted() -
     assert records == [Acknowledgement(1, ORDER, "Success", None, None, ())]
 
 
+def test_text_in_pieces_is_read_as_one_value() -> None:
+    # Given a MerchantOrderID split by a comment, a CDATA section and character references
+    data = envelope(
+        message(
+            "1",
+            status="Success",
+            extra="<MerchantOrderID> SD-<!-- x -->1<![CDATA[00]]>&#49;&amp; </MerchantOrderID>",
+        )
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the pieces are joined, references resolved and the ends stripped
+    assert records == [Acknowledgement(1, ORDER, "Success", "SD-1001&", None, ())]
+
+
+def test_namespaces_declared_anywhere_are_read_by_local_name() -> None:
+    # Given a default namespace on the root, another on a Message and a prefix on an inner element
+    data = envelope(
+        message("1"),
+        message("2").replace("<Message>", '<Message xmlns="urn:other">'),
+        message("3")
+        .replace("<StatusCode>", '<s:StatusCode xmlns:s="urn:s">')
+        .replace("</StatusCode>", "</s:StatusCode>"),
+    ).replace(b"<AmazonEnvelope>", b'<AmazonEnvelope xmlns="urn:amzn">')
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then every element counts by its local name
+    assert records == [
+        Acknowledgement(number, ORDER, "Failure", None, None, ()) for number in (1, 2, 3)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (" \n" * 500_000 + "SD-1" + " \n" * 500_000, "SD-1"),
+        ("A" * 100 + " " * 100_000, "A" * 100),
+    ],
+)
+def test_whitespace_around_a_value_is_stripped_however_long(value: str, kept: str) -> None:
+    # Given a MerchantOrderID with up to a million characters of whitespace around it
+    data = envelope(
+        message("1", status="Success", extra=f"<MerchantOrderID>{value}</MerchantOrderID>")
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then only the value is kept
+    assert records == [Acknowledgement(1, ORDER, "Success", kept, None, ())]
+
+
+def test_a_value_continued_after_long_whitespace_is_too_long() -> None:
+    # Given 100 characters, 100,000 spaces, then one more character
+    value = "A" * 100 + " " * 100_000 + "B"
+    data = envelope(message("1", extra=f"<MerchantOrderID>{value}</MerchantOrderID>"))
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the value is longer than 100 characters, as it is
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            f"MerchantOrderID '{'A' * 40}…' is longer than 100 characters.",
+            ORDER,
+        )
+    ]
+
+
 # --- whole-file problems -----------------------------------------------------------------------
 
 
@@ -346,6 +421,60 @@ def test_a_doctype_alone_is_forbidden() -> None:
 
     # Then DTDs are refused as such
     assert rejected.code == FileProblem.FORBIDDEN_MARKUP
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b"<!DOCTYPE AmazonEnvelope>",
+        b'<!DOCTYPE AmazonEnvelope [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/d"> %remote;]>',
+        b'<!DOCTYPE AmazonEnvelope [<!ENTITY secret SYSTEM "file:///etc/passwd">]>',
+    ],
+)
+def test_a_doctype_after_a_long_comment_is_forbidden(declaration: bytes) -> None:
+    # Given a DTD that comes only after 100,000 characters of comment, well past the first read
+    data = envelope(message("1")).replace(
+        b"<AmazonEnvelope>",
+        b"<!--" + b"x" * 100_000 + b"-->\n" + declaration + b"\n<AmazonEnvelope>",
+    )
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then it is refused all the same
+    assert rejected.code == FileProblem.FORBIDDEN_MARKUP
+
+
+def test_an_undeclared_entity_in_an_attribute_is_malformed() -> None:
+    # Given an entity reference nobody declared, in an attribute of the root
+    data = envelope(message("1")).replace(b"<AmazonEnvelope>", b'<AmazonEnvelope note="&nope;">')
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then it is a well-formedness error, not something resolved or skipped
+    assert (rejected.code, rejected.description) == (
+        FileProblem.MALFORMED,
+        "The XML is not well-formed: undefined entity at line 2, column 1.",
+    )
+
+
+def test_an_unbound_prefix_is_malformed() -> None:
+    # Given elements with a namespace prefix that is never declared
+    data = (
+        envelope(message("1"))
+        .replace(b"<AmazonEnvelope>", b"<amzn:AmazonEnvelope>")
+        .replace(b"</AmazonEnvelope>", b"</amzn:AmazonEnvelope>")
+    )
+
+    # When it is parsed
+    rejected = rejection(data)
+
+    # Then the feed is not well-formed XML with namespaces
+    assert (rejected.code, rejected.description) == (
+        FileProblem.MALFORMED,
+        "The XML is not well-formed: unbound prefix at line 2, column 1.",
+    )
 
 
 def test_binary_garbage_is_unreadable() -> None:
@@ -746,6 +875,23 @@ def test_an_element_given_twice_is_an_invalid_message() -> None:
     ]
 
 
+def test_the_text_before_a_stray_child_is_the_elements_value() -> None:
+    # Given a MessageID with a child element between two numbers
+    data = envelope(
+        message("7").replace("<MessageID>7</MessageID>", "<MessageID>7<Note/>8</MessageID>")
+    )
+
+    # When it is parsed
+    records = parse(data)
+
+    # Then the text before the child is the id (as ElementTree's text), and the child is refused
+    assert records == [
+        RecordError(
+            7, MessageProblem.INVALID_MESSAGE, "Unexpected element <Note> in <MessageID>.", ORDER
+        )
+    ]
+
+
 def test_a_message_without_acknowledgement_is_invalid() -> None:
     # Given a Message with only its id
     data = envelope("<Message><MessageID>4</MessageID></Message>")
@@ -872,6 +1018,37 @@ def test_a_hundred_thousand_messages_parse_in_bounded_memory(tmp_path: Path) -> 
     # Then every message was read while the peak stayed small (measured: about 0.2 MB)
     assert count == 100_000
     assert peak < 5 * 1024 * 1024
+
+
+def test_a_huge_text_is_capped_as_it_is_read(tmp_path: Path) -> None:
+    # Given a MerchantOrderID of 20 million characters on disk
+    path = tmp_path / "huge-text.xml"
+    head, tail = envelope(message("1", extra="<MerchantOrderID>|</MerchantOrderID>")).split(b"|")
+    with path.open("wb") as out:
+        out.write(head)
+        for _ in range(200):
+            out.write(b" A" * 50_000)
+        out.write(tail)
+
+    # When it is parsed under tracemalloc
+    with path.open("rb") as source:
+        tracemalloc.start()
+        try:
+            records = list(read_order_acknowledgements(source))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+    # Then it is refused, and the text was never held whole (measured: about 0.1 MB)
+    assert records == [
+        RecordError(
+            1,
+            MessageProblem.INVALID_MESSAGE,
+            f"MerchantOrderID '{'A ' * 20}…' is longer than 100 characters.",
+            ORDER,
+        )
+    ]
+    assert peak < 2 * 1024 * 1024
 
 
 # --- any input ---------------------------------------------------------------------------------

@@ -2,18 +2,31 @@
 
 Two streaming passes over a seekable source: the first checks the whole file (well-formed to the
 end, envelope, at least one Message) and raises FeedRejected; only then does the second yield one
-Acknowledgement or RecordError per Message. Every ended element is detached and cleared, so memory
-holds one Message's capped values, not the document."""
+Acknowledgement or RecordError per Message.
+
+The bytes go straight to expat (pyexpat), with defusedxml's guards as handlers: any DOCTYPE,
+entity declaration or external entity reference is refused. No tree is built and an element's
+text is capped as it is read, so memory holds one Message's capped values, not the document."""
 
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString, errors
+from xml.parsers.expat import (
+    XML_PARAM_ENTITY_PARSING_NEVER,
+    ErrorString,
+    ExpatError,
+    ParserCreate,
+    XMLParserType,
+    errors,
+)
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.parsers.records import (
@@ -42,6 +55,8 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # No valid value is longer, so a longer text is invalid however much more of it there is.
 _TEXT_KEPT = MAX_MERCHANT_ID_LENGTH + 1
+_NAMES_KEPT = 256  # tags whose local name is remembered
+_CHUNK_BYTES = 16 * 1024  # as iterparse reads
 _MESSAGE_ID_RE = re.compile(r"[0-9]{1,20}")
 _QUANTITY_RE = re.compile(r"[0-9]{1,10}")
 _OPERATION_TYPES = frozenset({"Update", "Delete", "PartialUpdate"})
@@ -122,34 +137,19 @@ class _GuardedReader:
 def _walk(source: BinaryIO) -> Iterator[tuple[bool, int, str, str]]:
     """(is_start, depth, local name, text) for every element; text (stripped, capped) on ends.
 
-    The root is depth 1. Each ended element is detached from its parent and cleared."""
-    open_elements: list[Element] = []
-    for event, element in _parse(source):
-        if event == "start":
-            open_elements.append(element)
-            yield True, len(open_elements), _local_name(element.tag), ""
-            continue
-        open_elements.pop()
-        yield False, len(open_elements) + 1, _local_name(element.tag), _text(element)
-        if open_elements:
-            open_elements[-1].remove(element)
-        element.clear()
-
-
-def _parse(source: BinaryIO) -> Iterator[tuple[str, Element]]:
-    """iterparse's start and end events, with the parser's failures as FeedRejected."""
+    The root is depth 1. An element's text is the character data before its first child (all of
+    it for a leaf), as ElementTree's `text`; it is capped as it is read."""
     reader = _GuardedReader(source)
-    events = iterparse(
-        reader,
-        events=("start", "end"),
-        forbid_dtd=True,
-        forbid_entities=True,
-        forbid_external=True,
-    )
-    while True:
+    events: list[tuple[bool, int, str, str]] = []
+    parse = _parser(events).Parse
+    final = False
+    while not final:
+        chunk = reader.read(_CHUNK_BYTES)
+        final = not chunk
         try:
-            event = next(events, None)
-        except ParseError as error:
+            parse(chunk, final)
+        except ExpatError as error:
+            yield from events  # what came before the error, as the file reads
             if reader.blank:
                 raise FeedRejected(FileProblem.EMPTY, "The file is empty.") from None
             raise FeedRejected(FileProblem.MALFORMED, _describe_parse_error(error)) from None
@@ -165,22 +165,122 @@ def _parse(source: BinaryIO) -> Iterator[tuple[str, Element]]:
                 f"The XML declares an encoding that cannot be read ({error}). "
                 "Send the feed as UTF-8.",
             ) from None
-        if event is None:
-            return
-        yield event
+        yield from events
+        events.clear()
+
+
+def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
+    """An expat parser that appends _walk's tuples to events and refuses DTDs and entities."""
+    # "}" separates a namespace from the local name, as ElementTree has it: "urn:amzn}Message".
+    # No interning: a file of ever new element names must not grow a table of them.
+    parser = ParserCreate(None, "}", None)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(XML_PARAM_ENTITY_PARSING_NEVER)
+    # defusedxml's guards: any DOCTYPE (and so any entity declaration) is refused.
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = _refuse_external_reference
+
+    append = events.append
+    local_names: dict[str, str] = {}
+    kept: list[str] = []  # the texts of the open elements whose first child has started
+    text = ""  # the innermost open element's text so far, while it has no child
+    depth = 0
+    leaf = False  # the innermost open element has no child yet: character data is its text
+
+    def remember(tag: str) -> str:
+        name = _local_name(tag)
+        if len(local_names) < _NAMES_KEPT:  # a feed has a few dozen; a hostile file, any number
+            local_names[tag] = name
+        return name
+
+    def start(tag: str, _attributes: object) -> None:
+        nonlocal depth, leaf, text
+        if leaf:
+            kept.append(text.strip()[:_TEXT_KEPT])
+            text = ""
+        leaf = True
+        depth += 1
+        try:
+            name = local_names[tag]
+        except KeyError:
+            name = remember(tag)
+        append((True, depth, name, ""))
+
+    def end(tag: str) -> None:
+        nonlocal depth, leaf, text
+        if leaf:
+            value = text.strip()[:_TEXT_KEPT]
+            text = ""
+            leaf = False
+        else:
+            value = kept.pop()
+        try:
+            name = local_names[tag]
+        except KeyError:
+            name = remember(tag)
+        append((False, depth, name, value))
+        depth -= 1
+
+    def characters(data: str) -> None:
+        nonlocal text
+        if leaf:
+            text += data
+            if len(text) > _TEXT_KEPT:
+                text = _shorten(text)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
 
 
 def _local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _text(element: Element) -> str:
-    return (element.text or "").strip()[:_TEXT_KEPT]
+def _shorten(text: str) -> str:
+    """At most _TEXT_KEPT + 1 characters that strip and cap to what text would: the leading
+    whitespace goes, and one character stands for all beyond the cap (whether it is whitespace
+    decides whether the kept part is stripped at its end)."""
+    text = text.lstrip()
+    if len(text) <= _TEXT_KEPT:
+        return text
+    beyond = text[_TEXT_KEPT:]
+    return text[:_TEXT_KEPT] + (beyond.lstrip()[:1] or beyond[0])
 
 
-def _describe_parse_error(error: ParseError) -> str:
-    line, column = error.position
-    where = f"line {line}, column {column + 1}"
+def _refuse_doctype(name: str, sysid: str | None, pubid: str | None, _internal: bool) -> None:
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _refuse_entity(
+    name: str,
+    _is_parameter: bool,
+    value: str | None,
+    base: str | None,
+    sysid: str | None,
+    pubid: str | None,
+    notation: str | None,
+) -> None:
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+
+def _refuse_unparsed_entity(
+    name: str, base: str | None, sysid: str, pubid: str | None, notation: str
+) -> None:
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+
+
+def _refuse_external_reference(
+    context: str, base: str | None, sysid: str | None, pubid: str | None
+) -> int:
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _describe_parse_error(error: ExpatError) -> str:
+    where = f"line {error.lineno}, column {error.offset + 1}"
     description = f"The XML is not well-formed: {ErrorString(error.code)} at {where}."
     if error.code in _CUT_SHORT:
         description += " The file seems to be cut short."
