@@ -5,7 +5,9 @@ Everything goes through the services, so the demo's events, ledger and emails ar
 import datetime
 import random
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.catalog.services import listing_create
+from sellerdesk.feeds.parsers import adjustment_file
 from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.orders.services import OrderLine, order_confirm_shipment, order_create
 
@@ -174,7 +177,46 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
             )
         )
     _move_through_statuses(created=created, seller=seller, now=now, rng=rng)
+    refund_walkthrough_order(seller=seller)
     return seller
+
+
+REFUND_BUYER = "Märta Ångström"
+
+
+def refund_walkthrough_order(*, seller: Seller) -> Order:
+    """A fresh two-item order, and the BatchRefunds file (var/demo-files/) that cancels and
+    refunds its second item: ship the first item on the order page, then upload the file as an
+    order adjustment (README, "Ship one item, refund the other")."""
+    first, second = seller.listings.order_by("sku")[:2]
+    order = order_create(
+        seller=seller,
+        buyer_name=REFUND_BUYER,
+        buyer_email="marta.angstrom@example.se",
+        ship_city="Kiruna",
+        lines=[OrderLine(sku=first.sku, quantity=1), OrderLine(sku=second.sku, quantity=1)],
+        shipping_price=DEMO_SHIPPING,
+        tax_rate=DEMO_TAX_RATE,
+    )
+    item = order.items.get(seller_sku=second.sku)
+    folder = Path(settings.VAR_DIR) / "demo-files"
+    folder.mkdir(exist_ok=True)
+    row = {
+        adjustment_file.ORDER_ID: order.amazon_order_id,
+        adjustment_file.ITEM_CODE: item.order_item_id,
+        adjustment_file.REASON: "NoInventory",
+        adjustment_file.CURRENCY: order.currency,
+        adjustment_file.ITEM_PRICE: str(item.item_price),
+        adjustment_file.ITEM_TAX: str(item.item_tax),
+        adjustment_file.QUANTITY_CANCELLED: str(item.quantity_ordered),
+        adjustment_file.ADJUSTMENT_ID: f"DEMO-{order.amazon_order_id}-1",
+    }
+    (folder / f"batch-refunds-{order.amazon_order_id}.txt").write_text(
+        adjustment_file.PAYMENT_ADJUSTMENT_TEMPLATE
+        + "\t".join(row.get(column, "") for column in adjustment_file.COLUMNS)
+        + "\n"
+    )
+    return order
 
 
 def _move_through_statuses(

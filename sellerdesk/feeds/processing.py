@@ -21,6 +21,9 @@ from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.models import Feed, FeedResult, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
+from sellerdesk.feeds.parsers.adjustment import Adjustment
+from sellerdesk.feeds.parsers.adjustment_file import read_payment_adjustments
+from sellerdesk.feeds.parsers.adjustment_xml import read_order_adjustments
 from sellerdesk.feeds.parsers.cancellation_file import read_order_cancellations
 from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
 from sellerdesk.feeds.parsers.fulfillment_file import read_shipment_confirmations
@@ -42,6 +45,7 @@ from sellerdesk.metrics.rates import (
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.services import order_confirm_shipment
+from sellerdesk.refunds.adjustments import AdjustmentOutcome, AdjustmentRequest, orders_adjust
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +57,18 @@ BATCH_SIZE = 1000
 LEASE = datetime.timedelta(minutes=2)
 DEFAULT_REASON = "GeneralAdjustment"
 
-Record = Acknowledgement | ShipmentConfirmation | RecordError
+Record = Acknowledgement | ShipmentConfirmation | Adjustment | RecordError
 PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
     FeedType.ORDER_ACKNOWLEDGEMENT: read_order_acknowledgements,
     FeedType.ORDER_CANCELLATION_FILE: read_order_cancellations,
     FeedType.ORDER_FULFILLMENT: read_order_fulfillments,
     FeedType.FULFILLMENT_FILE: read_shipment_confirmations,
+    FeedType.PAYMENT_ADJUSTMENT: read_order_adjustments,
+    FeedType.PAYMENT_ADJUSTMENT_FILE: read_payment_adjustments,
 }
-XML_FEEDS = frozenset({FeedType.ORDER_ACKNOWLEDGEMENT, FeedType.ORDER_FULFILLMENT})
+XML_FEEDS = frozenset(
+    {FeedType.ORDER_ACKNOWLEDGEMENT, FeedType.ORDER_FULFILLMENT, FeedType.PAYMENT_ADJUSTMENT}
+)
 SOURCES = {
     Feed.Source.API: OrderEvent.Source.FEED,
     Feed.Source.UPLOAD: OrderEvent.Source.FILE,
@@ -81,8 +89,22 @@ PROBLEMS = {
     "invalid_quantity": MessageProblem.INVALID_QUANTITY,
     "order_cancelled": MessageProblem.ORDER_CANCELLED,
     "nothing_to_ship": MessageProblem.INVALID_QUANTITY,
+    "order_not_charged": MessageProblem.ORDER_NOT_CHARGED,
+    "wrong_currency": MessageProblem.WRONG_CURRENCY,
+    "invalid_amount": MessageProblem.INVALID_AMOUNT,
+    "refund_above_charged": MessageProblem.REFUND_ABOVE_CHARGED,
+    "not_a_credit": MessageProblem.NOT_A_CREDIT,
+    "adjustment_already_applied": MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
+    "adjustment_id_reused": MessageProblem.ADJUSTMENT_ID_REUSED,
+    "invalid_adjustment_reason": MessageProblem.INVALID_ADJUSTMENT_REASON,
 }
-WARNINGS = frozenset({MessageProblem.ALREADY_CANCELLED, MessageProblem.DEFAULT_REASON_USED})
+WARNINGS = frozenset(
+    {
+        MessageProblem.ALREADY_CANCELLED,
+        MessageProblem.DEFAULT_REASON_USED,
+        MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
+    }
+)
 
 
 def feed_process(*, feed_pk: int) -> str:
@@ -141,6 +163,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
     cancels: list[tuple[int, Acknowledgement, CancelRequest]] = []
     acknowledgements: list[tuple[int, Acknowledgement]] = []
     shipments: list[tuple[int, ShipmentConfirmation]] = []
+    adjustments: list[tuple[int, Adjustment]] = []
     count = 0
     for position, record in enumerate(records, first_position):
         count += 1
@@ -158,6 +181,8 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             )
         elif isinstance(record, ShipmentConfirmation):
             shipments.append((position, record))
+        elif isinstance(record, Adjustment):
+            adjustments.append((position, record))
         elif record.status == "Success":
             acknowledgements.append((position, record))
         else:
@@ -195,10 +220,25 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             )
             for position, shipment in shipments:
                 results.extend(_ship(feed=feed, position=position, shipment=shipment))
+            adjusted = orders_adjust(
+                seller=feed.seller,
+                requests=[
+                    AdjustmentRequest(
+                        amazon_order_id=record.amazon_order_id,
+                        items=record.items,
+                        memo=feed.options.get("memo", ""),
+                    )
+                    for _, record in adjustments
+                ],
+                actor=feed.created_by,
+                source=SOURCES[Feed.Source(feed.source)],
+            )
             projected = 0
             if feed.dry_run:
                 projected = first_cancellations_in_window(
-                    seller=feed.seller, events=[o.event for o in outcomes if o.event is not None]
+                    seller=feed.seller,
+                    events=[o.event for o in outcomes if o.event is not None]
+                    + [event for o in adjusted for event in o.cancellations],
                 )
                 transaction.set_rollback(True)
         for (position, record, _request), outcome in zip(cancels, outcomes, strict=True):
@@ -215,6 +255,8 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                         record.amazon_order_id,
                     )
                 )
+        for (position, adjustment), adjustment_outcome in zip(adjustments, adjusted, strict=True):
+            results.extend(_adjustment_results(feed, position, adjustment, adjustment_outcome))
         FeedResult.objects.bulk_create(results)
         errors = {r.position for r in results if r.result_code == "Error"}
         warned = {r.position for r in results if r.result_code == "Warning"} - errors
@@ -290,6 +332,37 @@ def _outcome_results(
         _result(
             feed, position, record.message_id, code, outcome.error.message, record.amazon_order_id
         )
+    ]
+
+
+def _adjustment_results(
+    feed: Feed, position: int, record: Adjustment, outcome: AdjustmentOutcome
+) -> list[FeedResult]:
+    if outcome.error is not None:
+        item_id = outcome.error.details.get("order_item_id")
+        return [
+            _result(
+                feed,
+                position,
+                record.message_id,
+                PROBLEMS.get(outcome.error.code, MessageProblem.INVALID_MESSAGE),
+                outcome.error.message,
+                record.amazon_order_id,
+                item_id if isinstance(item_id, str) else None,
+            )
+        ]
+    return [
+        _result(
+            feed,
+            position,
+            record.message_id,
+            MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
+            f"MerchantAdjustmentItemID {item.merchant_adjustment_item_id} was already applied; "
+            "that item was not refunded again.",
+            record.amazon_order_id,
+            item.order_item_id,
+        )
+        for item in outcome.repeated
     ]
 
 

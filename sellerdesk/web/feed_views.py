@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.parsers.adjustment_file import PAYMENT_ADJUSTMENT_TEMPLATE
 from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
 from sellerdesk.feeds.parsers.fulfillment_file import SHIPMENT_CONFIRMATION_TEMPLATE
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
@@ -25,10 +26,13 @@ FEED_TYPES = {
     (UploadForm.CANCELLATION, False): FeedType.ORDER_CANCELLATION_FILE,
     (UploadForm.SHIPMENT, True): FeedType.ORDER_FULFILLMENT,
     (UploadForm.SHIPMENT, False): FeedType.FULFILLMENT_FILE,
+    (UploadForm.ADJUSTMENT, True): FeedType.PAYMENT_ADJUSTMENT,
+    (UploadForm.ADJUSTMENT, False): FeedType.PAYMENT_ADJUSTMENT_FILE,
 }
 TEMPLATES = {
     "cancellation": ("Flat.File.OrderCancellation.txt", ORDER_CANCELLATION_TEMPLATE),
     "shipment": ("Flat.File.ShippingConfirmation.txt", SHIPMENT_CONFIRMATION_TEMPLATE),
+    "adjustment": ("Flat.File.BatchRefunds.txt", PAYMENT_ADJUSTMENT_TEMPLATE),
 }
 XML_START = (b"<?xml", b"<AmazonEnvelope", b"\xef\xbb\xbf<?xml")
 

@@ -110,12 +110,13 @@ class ConfirmShipmentForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    CANCELLATION, SHIPMENT = "cancellation", "shipment"
+    CANCELLATION, SHIPMENT, ADJUSTMENT = "cancellation", "shipment", "adjustment"
     file_type = forms.ChoiceField(
         label=_("File type"),
         choices=[
             (CANCELLATION, _("Order cancellation")),
             (SHIPMENT, _("Shipment confirmation")),
+            (ADJUSTMENT, _("Order adjustment (refunds)")),
         ],
         initial=CANCELLATION,
         required=False,
@@ -124,7 +125,8 @@ class UploadForm(forms.Form):
         label=_("File"),
         help_text=_(
             "Tab-delimited text (UTF-8 or Windows-1252) or .xlsx in the template of its type, "
-            "or the matching XML feed (order acknowledgement or order fulfillment)."
+            "or the matching XML feed (order acknowledgement, order fulfillment or order "
+            "adjustment)."
         ),
     )
     validate_only = forms.BooleanField(

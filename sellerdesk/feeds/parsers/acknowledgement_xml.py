@@ -9,8 +9,9 @@ entity declaration or external entity reference is refused. No tree is built and
 text is capped as it is read, so memory holds one Message's capped values, not the document."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import BinaryIO, Protocol
 from xml.parsers.expat import (
     XML_PARAM_ENTITY_PARSING_NEVER,
@@ -134,13 +135,19 @@ class _GuardedReader:
         return chunk
 
 
-def _walk(source: BinaryIO) -> Iterator[tuple[bool, int, str, str]]:
-    """(is_start, depth, local name, text) for every element; text (stripped, capped) on ends.
+Event = tuple[bool, int, str, str, Mapping[str, str]]
+_NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
+
+
+def _walk(source: BinaryIO) -> Iterator[Event]:
+    """(is_start, depth, local name, text, attributes) for every element: text (stripped,
+    capped) on ends, "" on starts; the attributes (values as written, capped) on starts, none on
+    ends.
 
     The root is depth 1. An element's text is the character data before its first child (all of
     it for a leaf), as ElementTree's `text`; it is capped as it is read."""
     reader = _GuardedReader(source)
-    events: list[tuple[bool, int, str, str]] = []
+    events: list[Event] = []
     parse = _parser(events).Parse
     final = False
     while not final:
@@ -169,7 +176,7 @@ def _walk(source: BinaryIO) -> Iterator[tuple[bool, int, str, str]]:
         events.clear()
 
 
-def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
+def _parser(events: list[Event]) -> XMLParserType:
     """An expat parser that appends _walk's tuples to events and refuses DTDs and entities."""
     # "}" separates a namespace from the local name, as ElementTree has it: "urn:amzn}Message".
     # No interning: a file of ever new element names must not grow a table of them.
@@ -195,7 +202,7 @@ def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
             local_names[tag] = name
         return name
 
-    def start(tag: str, _attributes: object) -> None:
+    def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal depth, leaf, text
         if leaf:
             kept.append(text.strip()[:_TEXT_KEPT])
@@ -206,7 +213,15 @@ def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
             name = local_names[tag]
         except KeyError:
             name = remember(tag)
-        append((True, depth, name, ""))
+        append(
+            (
+                True,
+                depth,
+                name,
+                "",
+                _capped(attributes) if attributes else _NO_ATTRIBUTES,
+            )
+        )
 
     def end(tag: str) -> None:
         nonlocal depth, leaf, text
@@ -220,7 +235,7 @@ def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
             name = local_names[tag]
         except KeyError:
             name = remember(tag)
-        append((False, depth, name, value))
+        append((False, depth, name, value, _NO_ATTRIBUTES))
         depth -= 1
 
     def characters(data: str) -> None:
@@ -238,6 +253,12 @@ def _parser(events: list[tuple[bool, int, str, str]]) -> XMLParserType:
 
 def _local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+def _capped(attributes: dict[str, str]) -> Mapping[str, str]:
+    """Each value capped as texts are; a namespaced name keeps its namespace ("urn:x}name"), so
+    only an unqualified attribute is read by its plain name."""
+    return {name: value[:_TEXT_KEPT] for name, value in attributes.items()}
 
 
 def _shorten(text: str) -> str:
@@ -362,7 +383,7 @@ class _EnvelopeCheck:
 
 def _check_envelope(source: BinaryIO) -> None:
     check = _EnvelopeCheck()
-    for is_start, depth, name, text in _walk(source):
+    for is_start, depth, name, text, _attributes in _walk(source):
         if is_start:
             check.start(depth, name)
         else:
@@ -385,7 +406,7 @@ class _RawMessage:
     _path: list[str] = field(default_factory=list)
     _item: dict[str, str] = field(default_factory=dict)
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, _attributes: Mapping[str, str]) -> None:
         parent = tuple(self._path)
         self._path.append(name)
         if name in _CONTAINERS.get(parent, ()):
@@ -442,7 +463,7 @@ class _SeenIds:
 
 
 class _MessageReader(Protocol):
-    def start(self, name: str) -> None: ...
+    def start(self, name: str, attributes: Mapping[str, str]) -> None: ...
     def end(self, name: str, text: str) -> None: ...
 
 
@@ -454,7 +475,7 @@ def _envelope_messages[M: _MessageReader, R](
     seen_ids = _SeenIds()
     position = 0
     message: M | None = None
-    for is_start, depth, name, text in _walk(source):
+    for is_start, depth, name, text, attributes in _walk(source):
         if depth == 2 and name == "Message":
             if is_start:
                 position += 1
@@ -464,7 +485,7 @@ def _envelope_messages[M: _MessageReader, R](
                 message = None
         elif depth > 2 and message is not None:
             if is_start:
-                message.start(name)
+                message.start(name, attributes)
             else:
                 message.end(name, text)
 

@@ -9,7 +9,7 @@ A FulfillmentDate without an offset is taken as UTC, as Amazon reads feed dates;
 refused, so feeds Amazon accepts are accepted here."""
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -84,7 +84,7 @@ def read_order_fulfillments(source: BinaryIO) -> Iterator[ShipmentConfirmation |
 def _check_envelope(source: BinaryIO) -> None:
     """acknowledgement_xml's envelope check, with this feed's root wording and MessageType."""
     check = _EnvelopeCheck()
-    for is_start, depth, name, text in _walk(source):
+    for is_start, depth, name, text, _attributes in _walk(source):
         if is_start:
             if depth == 1 and name != "AmazonEnvelope":
                 raise FeedRejected(
@@ -120,7 +120,7 @@ class _RawMessage:
     _path: list[str] = field(default_factory=list)
     _item: dict[str, str] = field(default_factory=dict)
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, _attributes: Mapping[str, str]) -> None:
         parent = tuple(self._path)
         self._path.append(name)
         if name in _CONTAINERS.get(parent, ()):
