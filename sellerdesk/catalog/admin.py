@@ -13,5 +13,5 @@ class ListingAdmin(ReadOnlyAdmin):
 
 @admin.register(InventoryLedgerEntry)
 class InventoryLedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["listing", "delta", "quantity_after", "cause", "order", "created_at"]
+    list_display = ["listing", "delta", "quantity_after", "cause", "order", "feed", "created_at"]
     list_filter = ["cause"]

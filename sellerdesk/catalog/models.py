@@ -34,6 +34,7 @@ class InventoryLedgerEntry(models.Model):
         CANCELLATION_RESTOCK = "cancellation_restock", _("Cancellation returned units")
         CANCELLATION_NO_INVENTORY = "cancellation_no_inventory", _("No inventory: set to zero")
         ADJUSTMENT = "adjustment", _("Manual adjustment")
+        INVENTORY_FILE = "inventory_file", _("Inventory file")
 
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="ledger")
     delta = models.IntegerField()
@@ -45,10 +46,19 @@ class InventoryLedgerEntry(models.Model):
     event = models.ForeignKey(
         "orders.OrderEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The inventory file (a feed) that set the quantity.
+    feed = models.ForeignKey(
+        "feeds.Feed", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["listing", "-created_at"], name="ledger_listing_recent")]
+        indexes = [
+            models.Index(fields=["listing", "-created_at"], name="ledger_listing_recent"),
+            # The inventory page's recent NoInventory cancellations: a range of one cause per
+            # listing, however many orders the listing's ledger holds.
+            models.Index(fields=["listing", "cause", "created_at"], name="ledger_listing_cause"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.listing_id} {self.delta:+d} ({self.cause})"

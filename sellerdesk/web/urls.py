@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sellerdesk.web import feed_views, metrics_views, selection_views, views
+from sellerdesk.web import feed_views, inventory_views, metrics_views, selection_views, views
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
@@ -28,6 +28,12 @@ metrics_patterns = [
     path("orders/", metrics_views.orders, name="orders"),
 ]
 
+inventory_patterns = [
+    path("", inventory_views.inventory, name="list"),
+    # A SKU may hold a slash.
+    path("<path:sku>/", inventory_views.ledger, name="ledger"),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
     path(
@@ -42,4 +48,5 @@ urlpatterns = [
     path("orders/", include((orders_patterns, "orders"))),
     path("files/", include((feeds_patterns, "feeds"))),
     path("metrics/", include((metrics_patterns, "metrics"))),
+    path("inventory/", include((inventory_patterns, "inventory"))),
 ]

@@ -1,0 +1,138 @@
+"""Reads on listings and their inventory ledger, always for the acting seller."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sellerdesk.accounts.models import Seller
+from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
+from sellerdesk.core.errors import NotFound
+
+# A listing with this many units or fewer is low on stock (zero is low too, and flagged apart):
+# few enough that a handful of orders sells it out before a restock arrives.
+LOW_STOCK_THRESHOLD = 5
+# How far back the inventory page looks for NoInventory cancellations.
+NO_INVENTORY_PERIOD = datetime.timedelta(days=30)
+# The most SKUs the NoInventory section lists, most recent first.
+NO_INVENTORY_LIMIT = 100
+
+
+class Stock:
+    """The inventory page's filters."""
+
+    ALL, LOW, ZERO = "all", "low", "zero"
+
+
+_STOCK_FILTERS = {
+    Stock.ALL: Q(),
+    Stock.LOW: Q(quantity__lte=LOW_STOCK_THRESHOLD),
+    Stock.ZERO: Q(quantity=0),
+}
+
+
+@dataclass(frozen=True)
+class StockCounts:
+    all: int
+    low: int
+    zero: int
+
+
+@dataclass(frozen=True)
+class NoInventorySku:
+    """A SKU with NoInventory cancellations in the period: how many, and the latest."""
+
+    sku: str
+    title: str
+    quantity: int
+    cancellations: int
+    last_at: datetime.datetime
+    last_order_id: str | None
+
+
+def listing_list(*, seller: Seller, stock: str = Stock.ALL, query: str = "") -> QuerySet[Listing]:
+    """The seller's listings by SKU, narrowed to a stock filter and a SKU or title search."""
+    listings = Listing.objects.filter(_STOCK_FILTERS[stock], seller=seller)
+    if query:
+        listings = listings.filter(Q(sku__icontains=query) | Q(title__icontains=query))
+    return listings.only("pk", "sku", "title", "price", "currency", "quantity").order_by(
+        "sku", "pk"
+    )
+
+
+def stock_counts(*, seller: Seller) -> StockCounts:
+    """How many of the seller's listings each filter shows, in one statement."""
+    counts = Listing.objects.filter(seller=seller).aggregate(
+        all=Count("pk"),
+        low=Count("pk", filter=_STOCK_FILTERS[Stock.LOW]),
+        zero=Count("pk", filter=_STOCK_FILTERS[Stock.ZERO]),
+    )
+    return StockCounts(all=counts["all"], low=counts["low"], zero=counts["zero"])
+
+
+def no_inventory_skus(
+    *, seller: Seller, now: datetime.datetime | None = None
+) -> tuple[list[NoInventorySku], int]:
+    """The SKUs with NoInventory cancellations since NO_INVENTORY_PERIOD ago, most recent first
+    (at most NO_INVENTORY_LIMIT), and how many SKUs there are in all. A cancellation is one
+    ledger row: the cancellation writes one per listing it sets to zero."""
+    since = (now or timezone.now()) - NO_INVENTORY_PERIOD
+    recent = InventoryLedgerEntry.objects.filter(
+        cause=InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY, created_at__gte=since
+    )
+    of_listing = recent.filter(listing=OuterRef("pk")).order_by()
+    latest = of_listing.order_by("-created_at", "-pk")
+    listings = Listing.objects.filter(
+        seller=seller, pk__in=recent.filter(listing__seller=seller).values("listing_id")
+    )
+    rows = (
+        listings.annotate(
+            cancellations=Subquery(
+                of_listing.values("listing").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            last_at=Subquery(latest.values("created_at")[:1]),
+            last_order_id=Subquery(latest.values("order__amazon_order_id")[:1]),
+        )
+        .order_by("-last_at", "sku")
+        .values_list("sku", "title", "quantity", "cancellations", "last_at", "last_order_id")
+    )
+    shown = [NoInventorySku(*row) for row in rows[:NO_INVENTORY_LIMIT]]
+    return shown, len(shown) if len(shown) < NO_INVENTORY_LIMIT else listings.count()
+
+
+def listing_get(*, seller: Seller, sku: str) -> Listing:
+    listing = Listing.objects.filter(seller=seller, sku=sku).first()
+    if listing is None:
+        raise NotFound(f"SKU {sku} was not found.", code="sku_not_found")
+    return listing
+
+
+def listing_ledger(*, listing: Listing, cause: str = "") -> QuerySet[InventoryLedgerEntry]:
+    """Every change of the listing's quantity, newest first, with what caused it."""
+    entries = listing.ledger.all()
+    if cause:
+        entries = entries.filter(cause=cause)
+    return (
+        entries.select_related("order", "event", "feed")
+        .only(
+            "pk",
+            "delta",
+            "quantity_after",
+            "cause",
+            "created_at",
+            "order__amazon_order_id",
+            "event__source",
+            "event__reason",
+            "feed__feed_id",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ledger_total(*, listing: Listing) -> int:
+    """The sum of the listing's ledger deltas: its quantity, unless the two drifted apart."""
+    total = listing.ledger.aggregate(total=Coalesce(Sum("delta"), 0))["total"]
+    return int(total)
