@@ -272,7 +272,7 @@ def test_messages_come_out_in_document_order_and_errors_do_not_stop_the_rest() -
 
 def test_a_namespaced_indented_feed_with_every_optional_element_is_read() -> None:
     # Given a pretty-printed feed with a default namespace, xsi attributes, OperationType, the
-    # seller's ids, ActionType, a Quantity and an empty QuantityCancelled-free item
+    # seller's ids, ActionType, a QuantityCancelled of 0 and a Quantity
     data = f"""<?xml version="1.0" encoding="UTF-8"?>
 <AmazonEnvelope xmlns="http://www.amazon.com/merchants/feeds"
                 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
