@@ -1,11 +1,21 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.models import Seller
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
-from sellerdesk.core.errors import InsufficientInventory
-from sellerdesk.core.money import money
+from sellerdesk.core.bulk import rows_insert, rows_update
+from sellerdesk.core.errors import ApplicationError, InsufficientInventory, InvalidInput, NotFound
+from sellerdesk.core.money import CENT, money
+
+# The largest quantity a listing holds: a 32-bit integer column on every database.
+MAX_LISTING_QUANTITY = 2_147_483_647
+# The largest price the price column holds.
+MAX_LISTING_PRICE = Decimal("9999999999.99")
 
 
 def listings_lock(*, listing_ids: Iterable[int]) -> dict[int, Listing]:
@@ -53,3 +63,87 @@ def listing_create(
             listing=listing, delta=quantity, cause=InventoryLedgerEntry.Cause.INITIAL
         )
     return listing
+
+
+@dataclass(frozen=True, slots=True)
+class ListingUpdate:
+    """New stock and price for a listing, by SKU; None leaves that value as it is."""
+
+    sku: str
+    quantity: int | None = None
+    price: Decimal | None = None
+
+
+def listings_update(
+    *, seller: Seller, updates: Sequence[ListingUpdate], feed_id: int | None = None
+) -> list[ApplicationError | None]:
+    """Set the quantities and prices of the seller's listings, in the order given (a later
+    update of the same SKU wins). Each quantity that changes is a ledger row of cause
+    inventory_file, naming the feed; a value that is already the listing's changes nothing.
+
+    One result per update: None when it applied (or had nothing to change), else the error that
+    left it unapplied. Call inside a transaction: the listings are locked in primary-key order,
+    then written in bulk."""
+    ids = dict(
+        Listing.objects.filter(seller=seller, sku__in={update.sku for update in updates})
+        .order_by()
+        .values_list("sku", "pk")
+    )
+    listings = listings_lock(listing_ids=ids.values())
+    results: list[ApplicationError | None] = []
+    ledger: list[InventoryLedgerEntry] = []
+    changed: dict[int, Listing] = {}
+    now = timezone.now()
+    for update in updates:
+        error: ApplicationError | None = _update_problem(update)
+        listing = listings.get(ids.get(update.sku, 0))
+        if error is None and listing is None:
+            error = NotFound(
+                _("No listing has the SKU %(sku)s.") % {"sku": update.sku},
+                code="sku_not_found",
+                sku=update.sku,
+            )
+        results.append(error)
+        if error is not None or listing is None:
+            continue
+        if update.quantity is not None and update.quantity != listing.quantity:
+            ledger.append(
+                InventoryLedgerEntry(
+                    listing=listing,
+                    delta=update.quantity - listing.quantity,
+                    quantity_after=update.quantity,
+                    cause=InventoryLedgerEntry.Cause.INVENTORY_FILE,
+                    feed_id=feed_id,
+                )
+            )
+            listing.quantity = update.quantity
+            changed[listing.pk] = listing
+        if update.price is not None and update.price != listing.price:
+            listing.price = money(update.price)
+            changed[listing.pk] = listing
+    for listing in changed.values():
+        listing.updated_at = now
+    rows_update(Listing, changed.values(), ["quantity", "price", "updated_at"])
+    rows_insert(InventoryLedgerEntry, ledger)
+    return results
+
+
+def _update_problem(update: ListingUpdate) -> InvalidInput | None:
+    quantity, price = update.quantity, update.price
+    if quantity is not None and not 0 <= quantity <= MAX_LISTING_QUANTITY:
+        return InvalidInput(
+            _("The quantity %(quantity)s is not a whole number from 0 to %(max)d.")
+            % {"quantity": quantity, "max": MAX_LISTING_QUANTITY},
+            code="invalid_stock_quantity",
+            sku=update.sku,
+        )
+    if price is not None and (
+        not price.is_finite() or not 0 < price <= MAX_LISTING_PRICE or price != price.quantize(CENT)
+    ):
+        return InvalidInput(
+            _("The price %(price)s is not an amount above 0 with at most two decimals.")
+            % {"price": price},
+            code="invalid_price",
+            sku=update.sku,
+        )
+    return None
