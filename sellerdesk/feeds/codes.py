@@ -48,3 +48,8 @@ class MessageProblem(IntEnum):
     ADJUSTMENT_ID_REUSED = 18024  # MerchantAdjustmentItemID already used for another item
     INVALID_ADJUSTMENT_REASON = 18025  # not an AdjustmentReason, or it cannot cancel units
     UNSUPPORTED_COMPONENT = 18026  # a component type Seller Desk does not refund (e.g. GiftWrap)
+    SKU_NOT_FOUND = 18027  # inventory file: no listing has the SKU (unknown, or another seller's)
+    INVALID_STOCK_QUANTITY = 18028  # inventory file: not a whole number from 0 up
+    INVALID_PRICE = 18029  # inventory file: not a price above 0 with at most two decimals
+    VALUE_IGNORED = 18030  # Warning: a template column Seller Desk does not use had a value
+    UNSUPPORTED_FULFILLMENT_CHANNEL = 18031  # fulfilled by the marketplace, not the seller

@@ -41,6 +41,7 @@ class RecordError:
     description: str  # English, specific: what is wrong and where (element/column, value)
     amazon_order_id: str | None = None
     order_item_id: str | None = None
+    sku: str | None = None  # of the inventory file's rows
 
 
 class FeedRejected(Exception):
