@@ -100,9 +100,9 @@ def read_order_acknowledgements(source: BinaryIO) -> Iterator[Acknowledgement | 
     """One Acknowledgement or RecordError per Message, in document order.
 
     Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    _check_envelope(source)
+    _check_envelope(source, _EnvelopeCheck())
     source.seek(0)
-    yield from _read_messages(source)
+    yield from _envelope_messages(source, new=_RawMessage, build=_acknowledgement)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -313,6 +313,10 @@ def _describe_parse_error(error: ExpatError) -> str:
 
 @dataclass(slots=True)
 class _EnvelopeCheck:
+    """The envelope of a feed of one MessageType: Header, MessageType, then Messages."""
+
+    feed: str = "Order Acknowledgement"  # in descriptions: "an Order Acknowledgement feed"
+    message_type: str = MESSAGE_TYPE
     position: int = -1  # in _ENVELOPE_ORDER of the latest envelope child
     header_children: set[str] = field(default_factory=set)
     messages: int = 0
@@ -321,8 +325,7 @@ class _EnvelopeCheck:
         if depth == 1 and name != "AmazonEnvelope":
             raise FeedRejected(
                 FileProblem.WRONG_ENVELOPE,
-                f"The root element is <{name}>; an Order Acknowledgement feed is an "
-                "<AmazonEnvelope>.",
+                f"The root element is <{name}>; an {self.feed} feed is an <AmazonEnvelope>.",
             )
         if depth == 2:
             self._child_starts(name)
@@ -332,10 +335,10 @@ class _EnvelopeCheck:
             self.header_children.add(name)
         elif depth == 2 and name == "Header":
             self._check_header()
-        elif depth == 2 and name == "MessageType" and text != MESSAGE_TYPE:
+        elif depth == 2 and name == "MessageType" and text != self.message_type:
             raise FeedRejected(
                 FileProblem.WRONG_MESSAGE_TYPE,
-                f"MessageType is {quoted(text)}; this feed takes {MESSAGE_TYPE}.",
+                f"MessageType is {quoted(text)}; this feed takes {self.message_type}.",
             )
         elif depth == 2 and name == "Message":
             self.messages += 1
@@ -381,8 +384,8 @@ class _EnvelopeCheck:
             )
 
 
-def _check_envelope(source: BinaryIO) -> None:
-    check = _EnvelopeCheck()
+def _check_envelope(source: BinaryIO, check: _EnvelopeCheck) -> None:
+    """The first pass: the whole file read and its envelope checked; raises FeedRejected."""
     for is_start, depth, name, text, _attributes in _walk(source):
         if is_start:
             check.start(depth, name)
@@ -463,15 +466,19 @@ class _SeenIds:
 
 
 class _MessageReader(Protocol):
+    position: int  # 1-based among the feed's Messages
+    values: dict[str, str]  # the Message's own leaves and its feed element's, by name
+
     def start(self, name: str, attributes: Mapping[str, str]) -> None: ...
     def end(self, name: str, text: str) -> None: ...
 
 
 def _envelope_messages[M: _MessageReader, R](
-    source: BinaryIO, *, new: Callable[[int], M], judge: Callable[[M, "_SeenIds"], R]
-) -> Iterator[R]:
+    source: BinaryIO, *, new: Callable[[int], M], build: Callable[[int, M], R]
+) -> Iterator[R | RecordError]:
     """Each <Message> of the envelope gathered by a reader of the feed's own elements, then
-    judged: a record or a RecordError, one message at a time."""
+    judged, one message at a time: its MessageID checked, then built into the feed's record,
+    or a RecordError from the first _Invalid either raises."""
     seen_ids = _SeenIds()
     position = 0
     message: M | None = None
@@ -481,17 +488,13 @@ def _envelope_messages[M: _MessageReader, R](
                 position += 1
                 message = new(position)
             elif message is not None:
-                yield judge(message, seen_ids)
+                yield _judge(message, seen_ids, build)
                 message = None
         elif depth > 2 and message is not None:
             if is_start:
                 message.start(name, attributes)
             else:
                 message.end(name, text)
-
-
-def _read_messages(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
-    return _envelope_messages(source, new=_RawMessage, judge=_judge)
 
 
 class _Invalid(Exception):
@@ -504,7 +507,9 @@ class _Invalid(Exception):
         self.order_item_id = order_item_id
 
 
-def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> Acknowledgement | RecordError:
+def _judge[M: _MessageReader, R](
+    raw: M, seen_ids: _SeenIds, build: Callable[[int, M], R]
+) -> R | RecordError:
     order_id = raw.values.get("AmazonOrderID", "")
     valid_order_id = order_id if is_order_id(order_id) else None
     message_id = raw.position
@@ -516,7 +521,7 @@ def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> Acknowledgement | RecordErro
                 f"MessageID {message_id} was already used by an earlier message in this feed.",
             )
         seen_ids.add(message_id)
-        return _acknowledgement(message_id, raw)
+        return build(message_id, raw)
     except _Invalid as invalid:
         return RecordError(
             message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id

@@ -15,18 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
     _OPERATION_TYPES,
     _QUANTITY_RE,
+    _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
     _Invalid,
     _merchant_id,
-    _message_id,
     _order_id,
-    _SeenIds,
-    _walk,
 )
 from sellerdesk.feeds.parsers.adjustment import (
     MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
@@ -41,9 +39,7 @@ from sellerdesk.feeds.parsers.fulfillment_xml import _item as _identified_item
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
     MAX_QUANTITY,
-    FeedRejected,
     RecordError,
-    is_order_id,
     quoted,
 )
 from sellerdesk.refunds.reasons import RESTOCKING_FEE, UNSUPPORTED_COMPONENTS, Component
@@ -88,45 +84,12 @@ def read_order_adjustments(source: BinaryIO) -> Iterator[Adjustment | RecordErro
     """One Adjustment or RecordError per Message, in document order.
 
     Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    _check_envelope(source)
+    _check_envelope(source, _EnvelopeCheck("Order Adjustment", MESSAGE_TYPE))
     source.seek(0)
-    yield from _envelope_messages(source, new=_RawMessage, judge=_judge)
+    yield from _envelope_messages(source, new=_RawMessage, build=_adjustment)
 
 
 # --- first pass: the file as a whole ---------------------------------------------------------
-
-
-class _AdjustmentEnvelopeCheck(_EnvelopeCheck):
-    """acknowledgement_xml's envelope check, with this feed's root wording and MessageType."""
-
-    __slots__ = ()
-
-    def start(self, depth: int, name: str) -> None:
-        if depth == 1 and name != "AmazonEnvelope":
-            raise FeedRejected(
-                FileProblem.WRONG_ENVELOPE,
-                f"The root element is <{name}>; an Order Adjustment feed is an <AmazonEnvelope>.",
-            )
-        super().start(depth, name)
-
-    def end(self, depth: int, name: str, text: str) -> None:
-        if depth != 2 or name != "MessageType":
-            super().end(depth, name, text)
-        elif text != MESSAGE_TYPE:
-            raise FeedRejected(
-                FileProblem.WRONG_MESSAGE_TYPE,
-                f"MessageType is {quoted(text)}; this feed takes {MESSAGE_TYPE}.",
-            )
-
-
-def _check_envelope(source: BinaryIO) -> None:
-    check = _AdjustmentEnvelopeCheck()
-    for is_start, depth, name, text, _ in _walk(source):
-        if is_start:
-            check.start(depth, name)
-        else:
-            check.end(depth, name, text)
-    check.finish()
 
 
 # --- second pass: one record per Message -----------------------------------------------------
@@ -221,25 +184,6 @@ class _RawMessage:
 
 def _parent_name(parent: tuple[str, ...]) -> str:
     return parent[-1] if parent else "Message"
-
-
-def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> Adjustment | RecordError:
-    order_id = raw.values.get("AmazonOrderID", "")
-    message_id = raw.position
-    try:
-        message_id = _message_id(raw.values.get("MessageID"))
-        if message_id in seen_ids:
-            raise _Invalid(
-                MessageProblem.DUPLICATE_MESSAGE,
-                f"MessageID {message_id} was already used by an earlier message in this feed.",
-            )
-        seen_ids.add(message_id)
-        return _adjustment(message_id, raw)
-    except _Invalid as invalid:
-        valid_order_id = order_id if is_order_id(order_id) else None
-        return RecordError(
-            message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
-        )
 
 
 def _adjustment(message_id: int, raw: _RawMessage) -> Adjustment:

@@ -13,19 +13,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
     _MESSAGE_ID_RE,
     _OPERATION_TYPES,
+    _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
     _Invalid,
     _merchant_id,
-    _message_id,
     _order_id,
     _quantity,
-    _SeenIds,
-    _walk,
 )
 from sellerdesk.feeds.parsers.fulfillment import (
     XSD_DATE_TIME,
@@ -39,9 +37,7 @@ from sellerdesk.feeds.parsers.fulfillment import (
 )
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
-    FeedRejected,
     RecordError,
-    is_order_id,
     is_order_item_id,
     item_code_problem,
     quoted,
@@ -73,35 +69,12 @@ def read_order_fulfillments(source: BinaryIO) -> Iterator[ShipmentConfirmation |
     """One ShipmentConfirmation or RecordError per Message, in document order.
 
     Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    _check_envelope(source)
+    _check_envelope(source, _EnvelopeCheck("Order Fulfillment", MESSAGE_TYPE))
     source.seek(0)
-    yield from _read_messages(source)
+    yield from _envelope_messages(source, new=_RawMessage, build=_confirmation)
 
 
 # --- first pass: the file as a whole ---------------------------------------------------------
-
-
-def _check_envelope(source: BinaryIO) -> None:
-    """acknowledgement_xml's envelope check, with this feed's root wording and MessageType."""
-    check = _EnvelopeCheck()
-    for is_start, depth, name, text, _attributes in _walk(source):
-        if is_start:
-            if depth == 1 and name != "AmazonEnvelope":
-                raise FeedRejected(
-                    FileProblem.WRONG_ENVELOPE,
-                    f"The root element is <{name}>; an Order Fulfillment feed is an "
-                    "<AmazonEnvelope>.",
-                )
-            check.start(depth, name)
-        elif depth == 2 and name == "MessageType":
-            if text != MESSAGE_TYPE:
-                raise FeedRejected(
-                    FileProblem.WRONG_MESSAGE_TYPE,
-                    f"MessageType is {quoted(text)}; this feed takes {MESSAGE_TYPE}.",
-                )
-        else:
-            check.end(depth, name, text)
-    check.finish()
 
 
 # --- second pass: one record per Message -----------------------------------------------------
@@ -162,29 +135,6 @@ class _RawMessage:
 
 def _parent_name(parent: tuple[str, ...]) -> str:
     return parent[-1] if parent else "Message"
-
-
-def _read_messages(source: BinaryIO) -> Iterator[ShipmentConfirmation | RecordError]:
-    return _envelope_messages(source, new=_RawMessage, judge=_judge)
-
-
-def _judge(raw: _RawMessage, seen_ids: _SeenIds) -> ShipmentConfirmation | RecordError:
-    order_id = raw.values.get("AmazonOrderID", "")
-    valid_order_id = order_id if is_order_id(order_id) else None
-    message_id = raw.position
-    try:
-        message_id = _message_id(raw.values.get("MessageID"))
-        if message_id in seen_ids:
-            raise _Invalid(
-                MessageProblem.DUPLICATE_MESSAGE,
-                f"MessageID {message_id} was already used by an earlier message in this feed.",
-            )
-        seen_ids.add(message_id)
-        return _confirmation(message_id, raw)
-    except _Invalid as invalid:
-        return RecordError(
-            message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
-        )
 
 
 def _confirmation(message_id: int, raw: _RawMessage) -> ShipmentConfirmation:
