@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sellerdesk.accounts.services import user_set_language
+from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import ApplicationError, NotFound
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_if_cancelled
@@ -128,7 +129,13 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
-    form = CancelItemsForm(request.POST or None, items=list(order.items.all()))
+    # The buyer asked the marketplace to cancel: "Buyer canceled" keeps it out of the rate.
+    requested = order.buyer_cancel_requested_at is not None
+    form = CancelItemsForm(
+        request.POST or None,
+        items=list(order.items.all()),
+        initial={"reason": CancelReason.BUYER_CANCELED} if requested else None,
+    )
     if request.method == "POST" and form.is_valid():
         quantities = form.quantities()
         try:
