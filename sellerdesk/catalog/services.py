@@ -84,6 +84,8 @@ def listings_update(
     One result per update: None when it applied (or had nothing to change), else the error that
     left it unapplied. Call inside a transaction: the listings are locked in primary-key order,
     then written in bulk."""
+    if not updates:
+        return []
     ids = dict(
         Listing.objects.filter(seller=seller, sku__in={update.sku for update in updates})
         .order_by()

@@ -20,6 +20,14 @@ class FeedType(models.TextChoices):
     FULFILLMENT_FILE = "POST_FLAT_FILE_FULFILLMENT_DATA", _("Shipment confirmation file")
     PAYMENT_ADJUSTMENT = "POST_PAYMENT_ADJUSTMENT_DATA", _("Order adjustment (XML)")
     PAYMENT_ADJUSTMENT_FILE = "POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA", _("Order adjustment file")
+    INVENTORY_FILE = (
+        "POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA",
+        _("Price and quantity inventory file"),
+    )
+
+
+# Feed types whose messages are about listings, not orders: their reports name SKUs.
+SKU_FEED_TYPES = frozenset({FeedType.INVENTORY_FILE})
 
 
 def new_document_id() -> str:

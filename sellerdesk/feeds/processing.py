@@ -17,9 +17,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
+from sellerdesk.catalog.services import listings_update
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.codes import MessageProblem
-from sellerdesk.feeds.models import Feed, FeedResult, FeedType
+from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedResult, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
 from sellerdesk.feeds.parsers.adjustment import Adjustment
 from sellerdesk.feeds.parsers.adjustment_file import read_payment_adjustments
@@ -28,6 +29,7 @@ from sellerdesk.feeds.parsers.cancellation_file import read_order_cancellations
 from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
 from sellerdesk.feeds.parsers.fulfillment_file import read_shipment_confirmations
 from sellerdesk.feeds.parsers.fulfillment_xml import read_order_fulfillments
+from sellerdesk.feeds.parsers.inventory_file import InventoryUpdate, read_inventory_updates
 from sellerdesk.feeds.parsers.records import Acknowledgement, FeedRejected, RecordError
 from sellerdesk.feeds.reports import (
     MessageResult,
@@ -57,7 +59,7 @@ BATCH_SIZE = 1000
 LEASE = datetime.timedelta(minutes=2)
 DEFAULT_REASON = "GeneralAdjustment"
 
-Record = Acknowledgement | ShipmentConfirmation | Adjustment | RecordError
+Record = Acknowledgement | ShipmentConfirmation | Adjustment | InventoryUpdate | RecordError
 PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
     FeedType.ORDER_ACKNOWLEDGEMENT: read_order_acknowledgements,
     FeedType.ORDER_CANCELLATION_FILE: read_order_cancellations,
@@ -65,6 +67,7 @@ PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
     FeedType.FULFILLMENT_FILE: read_shipment_confirmations,
     FeedType.PAYMENT_ADJUSTMENT: read_order_adjustments,
     FeedType.PAYMENT_ADJUSTMENT_FILE: read_payment_adjustments,
+    FeedType.INVENTORY_FILE: read_inventory_updates,
 }
 XML_FEEDS = frozenset(
     {FeedType.ORDER_ACKNOWLEDGEMENT, FeedType.ORDER_FULFILLMENT, FeedType.PAYMENT_ADJUSTMENT}
@@ -97,12 +100,16 @@ PROBLEMS = {
     "adjustment_already_applied": MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
     "adjustment_id_reused": MessageProblem.ADJUSTMENT_ID_REUSED,
     "invalid_adjustment_reason": MessageProblem.INVALID_ADJUSTMENT_REASON,
+    "sku_not_found": MessageProblem.SKU_NOT_FOUND,
+    "invalid_stock_quantity": MessageProblem.INVALID_STOCK_QUANTITY,
+    "invalid_price": MessageProblem.INVALID_PRICE,
 }
 WARNINGS = frozenset(
     {
         MessageProblem.ALREADY_CANCELLED,
         MessageProblem.DEFAULT_REASON_USED,
         MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
+        MessageProblem.VALUE_IGNORED,
     }
 )
 
@@ -164,6 +171,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
     acknowledgements: list[tuple[int, Acknowledgement]] = []
     shipments: list[tuple[int, ShipmentConfirmation]] = []
     adjustments: list[tuple[int, Adjustment]] = []
+    inventory: list[tuple[int, InventoryUpdate]] = []
     count = 0
     for position, record in enumerate(records, first_position):
         count += 1
@@ -177,8 +185,11 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                     record.description,
                     record.amazon_order_id,
                     record.order_item_id,
+                    record.sku,
                 )
             )
+        elif isinstance(record, InventoryUpdate):
+            inventory.append((position, record))
         elif isinstance(record, ShipmentConfirmation):
             shipments.append((position, record))
         elif isinstance(record, Adjustment):
@@ -233,6 +244,11 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                 actor=feed.created_by,
                 source=SOURCES[Feed.Source(feed.source)],
             )
+            updated = listings_update(
+                seller=feed.seller,
+                updates=[record.update for _, record in inventory],
+                feed_id=feed.pk,
+            )
             projected = 0
             if feed.dry_run:
                 projected = first_cancellations_in_window(
@@ -257,6 +273,8 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                 )
         for (position, adjustment), adjustment_outcome in zip(adjustments, adjusted, strict=True):
             results.extend(_adjustment_results(feed, position, adjustment, adjustment_outcome))
+        for (position, update), update_error in zip(inventory, updated, strict=True):
+            results.extend(_inventory_results(feed, position, update, update_error))
         FeedResult.objects.bulk_create(results)
         errors = {r.position for r in results if r.result_code == "Error"}
         warned = {r.position for r in results if r.result_code == "Warning"} - errors
@@ -366,6 +384,26 @@ def _adjustment_results(
     ]
 
 
+def _inventory_results(
+    feed: Feed, position: int, record: InventoryUpdate, error: ApplicationError | None
+) -> list[FeedResult]:
+    sku = record.update.sku
+    if error is not None:
+        code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
+        return [_result(feed, position, record.message_id, code, error.message, sku=sku)]
+    if not record.ignored:
+        return []
+    description = (
+        f"{', '.join(record.ignored)}: Seller Desk does not keep these values, so they were "
+        "left aside; the row's price and quantity were applied."
+    )
+    return [
+        _result(
+            feed, position, record.message_id, MessageProblem.VALUE_IGNORED, description, sku=sku
+        )
+    ]
+
+
 def _result(
     feed: Feed,
     position: int,
@@ -374,6 +412,7 @@ def _result(
     description: str,
     amazon_order_id: str | None = None,
     order_item_id: str | None = None,
+    sku: str | None = None,
 ) -> FeedResult:
     return FeedResult(
         feed=feed,
@@ -384,6 +423,7 @@ def _result(
         description=description,
         amazon_order_id=amazon_order_id or "",
         order_item_id=order_item_id or "",
+        sku=sku or "",
     )
 
 
@@ -470,7 +510,12 @@ def _store_report(
             )
             content_type = "text/xml; charset=UTF-8"
         else:
-            write_processing_report_tsv(report, summary=summary, results=results)
+            write_processing_report_tsv(
+                report,
+                summary=summary,
+                results=results,
+                by_sku=feed.feed_type in SKU_FEED_TYPES,
+            )
             content_type = "text/tab-separated-values; charset=UTF-8"
         report.seek(0)
         with transaction.atomic():

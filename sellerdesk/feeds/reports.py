@@ -18,6 +18,14 @@ TSV_COLUMNS = (
     "error-type",
     "error-message",
 )
+# The flat-file report of a feed about listings (the inventory file): a SKU instead of the order.
+TSV_SKU_COLUMNS = (
+    "original-record-number",
+    "sku",
+    "error-code",
+    "error-type",
+    "error-message",
+)
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -90,7 +98,11 @@ def write_processing_report_xml(
 
 
 def write_processing_report_tsv(
-    out: BinaryIO, *, summary: ReportSummary, results: Iterable[MessageResult]
+    out: BinaryIO,
+    *,
+    summary: ReportSummary,
+    results: Iterable[MessageResult],
+    by_sku: bool = False,
 ) -> None:
     out.write(
         "Feed Processing Summary:\n"
@@ -98,14 +110,18 @@ def write_processing_report_tsv(
         f"\tNumber of records successful\t{summary.successful}\n"
         "\n".encode()
     )
-    out.write(_tsv_line(TSV_COLUMNS))
+    out.write(_tsv_line(TSV_SKU_COLUMNS if by_sku else TSV_COLUMNS))
     for result in results:
+        keys = (
+            (result.sku or "",)
+            if by_sku
+            else (result.amazon_order_id or "", result.order_item_id or "")
+        )
         out.write(
             _tsv_line(
                 (
                     str(result.message_id),
-                    result.amazon_order_id or "",
-                    result.order_item_id or "",
+                    *keys,
                     str(int(result.message_code)),
                     result.result_code,
                     result.description,

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedType
 from sellerdesk.feeds.parsers.adjustment_file import PAYMENT_ADJUSTMENT_TEMPLATE
 from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
 from sellerdesk.feeds.parsers.fulfillment_file import SHIPMENT_CONFIRMATION_TEMPLATE
+from sellerdesk.feeds.parsers.inventory_file import PRICE_AND_QUANTITY_TEMPLATE
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
@@ -28,11 +29,13 @@ FEED_TYPES = {
     (UploadForm.SHIPMENT, False): FeedType.FULFILLMENT_FILE,
     (UploadForm.ADJUSTMENT, True): FeedType.PAYMENT_ADJUSTMENT,
     (UploadForm.ADJUSTMENT, False): FeedType.PAYMENT_ADJUSTMENT_FILE,
+    (UploadForm.INVENTORY, False): FeedType.INVENTORY_FILE,
 }
 TEMPLATES = {
     "cancellation": ("Flat.File.OrderCancellation.txt", ORDER_CANCELLATION_TEMPLATE),
     "shipment": ("Flat.File.ShippingConfirmation.txt", SHIPMENT_CONFIRMATION_TEMPLATE),
     "adjustment": ("Flat.File.BatchRefunds.txt", PAYMENT_ADJUSTMENT_TEMPLATE),
+    "inventory": ("Flat.File.PriceInventory.txt", PRICE_AND_QUANTITY_TEMPLATE),
 }
 XML_START = (b"<?xml", b"<AmazonEnvelope", b"\xef\xbb\xbf<?xml")
 
@@ -46,25 +49,33 @@ def upload(request: HttpRequest) -> HttpResponse:
         head = uploaded.read(32)
         uploaded.seek(0)
         is_xml = head.lstrip().startswith(XML_START)
-        try:
-            feed = feed_submit(
-                seller=current_seller(request),
-                feed_type=FEED_TYPES[form.cleaned_data["file_type"] or form.CANCELLATION, is_xml],
-                chunks=uploaded.chunks(),
-                content_type=uploaded.content_type or "application/octet-stream",
-                filename=uploaded.name or "",
-                source=Feed.Source.UPLOAD,
-                dry_run=form.cleaned_data["validate_only"],
-                created_by=request.user,  # type: ignore[arg-type]
+        feed_type = FEED_TYPES.get((form.cleaned_data["file_type"] or form.CANCELLATION, is_xml))
+        if feed_type is None:  # the inventory file has no XML form
+            form.add_error(
+                "file",
+                _("This is an XML file; a price and quantity file is tab-delimited text or .xlsx."),
             )
-        except ApplicationError as error:
-            form.add_error("file", error.message)
         else:
-            messages.success(
-                request,
-                _("File %(name)s was received and is being processed.") % {"name": uploaded.name},
-            )
-            return redirect("feeds:detail", feed_id=feed.feed_id)
+            try:
+                feed = feed_submit(
+                    seller=current_seller(request),
+                    feed_type=feed_type,
+                    chunks=uploaded.chunks(),
+                    content_type=uploaded.content_type or "application/octet-stream",
+                    filename=uploaded.name or "",
+                    source=Feed.Source.UPLOAD,
+                    dry_run=form.cleaned_data["validate_only"],
+                    created_by=request.user,  # type: ignore[arg-type]
+                )
+            except ApplicationError as error:
+                form.add_error("file", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("File %(name)s was received and is being processed.")
+                    % {"name": uploaded.name},
+                )
+                return redirect("feeds:detail", feed_id=feed.feed_id)
     return render(
         request,
         "web/feeds/upload.html",
@@ -104,6 +115,7 @@ def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
         ),
         "results": results.get_page(request.GET.get("page")),
         "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
+        "by_sku": feed.feed_type in SKU_FEED_TYPES,
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/feeds/_progress.html", context)

@@ -111,12 +111,14 @@ class ConfirmShipmentForm(forms.Form):
 
 class UploadForm(forms.Form):
     CANCELLATION, SHIPMENT, ADJUSTMENT = "cancellation", "shipment", "adjustment"
+    INVENTORY = "inventory"
     file_type = forms.ChoiceField(
         label=_("File type"),
         choices=[
             (CANCELLATION, _("Order cancellation")),
             (SHIPMENT, _("Shipment confirmation")),
             (ADJUSTMENT, _("Order adjustment (refunds)")),
+            (INVENTORY, _("Price and quantity (inventory)")),
         ],
         initial=CANCELLATION,
         required=False,
