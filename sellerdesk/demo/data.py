@@ -118,6 +118,10 @@ PRODUCTS = [
 ]
 
 
+# Orders over the 90 days of the metrics chart; cancelled by the seller at a rate under the
+# 2.5 % target, so that the forecast has a breach to warn of.
+DEMO_DAYS = 90
+DEMO_CANCELLED = 0.018
 DEMO_SHIPPING = Decimal("49.00")
 DEMO_TAX_RATE = Decimal("0.25")  # Swedish VAT, on top of the prices
 
@@ -157,7 +161,7 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
     now = timezone.now()
     created: list[Order] = []
     for _ in range(orders):
-        age = datetime.timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
+        age = datetime.timedelta(minutes=rng.randrange(0, DEMO_DAYS * 24 * 60))
         lines = [
             OrderLine(sku=sku, quantity=rng.choice([1, 1, 1, 2, 3]))
             for sku in rng.sample(skus, rng.choice([1, 1, 1, 2, 2, 3]))
@@ -177,8 +181,31 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
             )
         )
     _move_through_statuses(created=created, seller=seller, now=now, rng=rng)
+    _out_of_stock(created=created, seller=seller)
     refund_walkthrough_order(seller=seller)
     return seller
+
+
+def _out_of_stock(*, created: list[Order], seller: Seller) -> None:
+    """The newest unshipped one-item order, of a SKU the refund walkthrough does not use, is
+    cancelled with NoInventory: Inventory shows its SKU at zero, with the ledger row."""
+    walkthrough = set(seller.listings.order_by("sku").values_list("pk", flat=True)[:2])
+    for order in sorted(created, key=lambda o: o.purchase_date, reverse=True):
+        order.refresh_from_db(fields=["status"])
+        items = list(order.items.all())
+        if (
+            order.status == "Unshipped"
+            and len(items) == 1
+            and items[0].listing_id not in walkthrough
+        ):
+            order_cancel(
+                seller=seller,
+                amazon_order_id=order.amazon_order_id,
+                actor=None,
+                reason=CancelReason.NO_INVENTORY,
+                source=OrderEvent.Source.SYSTEM,
+            )
+            return
 
 
 REFUND_BUYER = "Märta Ångström"
@@ -229,7 +256,7 @@ def _move_through_statuses(
             continue
         age_days = (now - order.purchase_date).days
         roll = rng.random()
-        if roll < 0.05:
+        if roll < DEMO_CANCELLED:
             order_cancel(
                 seller=seller,
                 amazon_order_id=order.amazon_order_id,
