@@ -55,9 +55,9 @@ class InventoryLedgerEntry(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["listing", "-created_at"], name="ledger_listing_recent"),
-            # The inventory page's recent NoInventory cancellations: a range of one cause per
-            # listing, however many orders the listing's ledger holds.
-            models.Index(fields=["listing", "cause", "created_at"], name="ledger_listing_cause"),
+            # The inventory page's recent NoInventory cancellations: a range of one cause and
+            # period, a few rows among the ledger's one per order.
+            models.Index(fields=["cause", "created_at"], name="ledger_cause_recent"),
         ]
 
     def __str__(self) -> str:

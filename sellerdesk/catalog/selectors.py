@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,30 +77,42 @@ def no_inventory_skus(
 ) -> tuple[list[NoInventorySku], int]:
     """The SKUs with NoInventory cancellations since NO_INVENTORY_PERIOD ago, most recent first
     (at most NO_INVENTORY_LIMIT), and how many SKUs there are in all. A cancellation is one
-    ledger row: the cancellation writes one per listing it sets to zero."""
+    ledger row: the cancellation writes one per listing it sets to zero.
+
+    The period's rows of that cause are a range of the index ledger_cause_recent, however long
+    the listings' histories of orders are."""
     since = (now or timezone.now()) - NO_INVENTORY_PERIOD
     recent = InventoryLedgerEntry.objects.filter(
-        cause=InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY, created_at__gte=since
+        cause=InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY,
+        created_at__gte=since,
+        listing__seller=seller,
     )
-    of_listing = recent.filter(listing=OuterRef("pk")).order_by()
-    latest = of_listing.order_by("-created_at", "-pk")
-    listings = Listing.objects.filter(
-        seller=seller, pk__in=recent.filter(listing__seller=seller).values("listing_id")
+    by_listing = (
+        recent.values("listing_id", "listing__sku", "listing__title", "listing__quantity")
+        .annotate(cancellations=Count("pk"), last_at=Max("created_at"))
+        .order_by("-last_at", "listing__sku")
     )
-    rows = (
-        listings.annotate(
-            cancellations=Subquery(
-                of_listing.values("listing").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            last_at=Subquery(latest.values("created_at")[:1]),
-            last_order_id=Subquery(latest.values("order__amazon_order_id")[:1]),
+    groups = list(by_listing[:NO_INVENTORY_LIMIT])
+    latest_orders: dict[int, str | None] = {}
+    rows = recent.filter(listing_id__in=[group["listing_id"] for group in groups])
+    for listing_id, order_id in rows.order_by("-created_at", "-pk").values_list(
+        "listing_id", "order__amazon_order_id"
+    ):
+        latest_orders.setdefault(listing_id, order_id)
+    shown = [
+        NoInventorySku(
+            sku=group["listing__sku"],
+            title=group["listing__title"],
+            quantity=group["listing__quantity"],
+            cancellations=group["cancellations"],
+            last_at=group["last_at"],
+            last_order_id=latest_orders.get(group["listing_id"]),
         )
-        .order_by("-last_at", "sku")
-        .values_list("sku", "title", "quantity", "cancellations", "last_at", "last_order_id")
-    )
-    shown = [NoInventorySku(*row) for row in rows[:NO_INVENTORY_LIMIT]]
-    return shown, len(shown) if len(shown) < NO_INVENTORY_LIMIT else listings.count()
+        for group in groups
+    ]
+    if len(shown) < NO_INVENTORY_LIMIT:
+        return shown, len(shown)
+    return shown, recent.values("listing_id").distinct().count()
 
 
 def listing_get(*, seller: Seller, sku: str) -> Listing:

@@ -89,14 +89,18 @@ def test_the_filters_and_the_search(seller, english_client):
 def test_pages_of_many_listings_cost_the_same_few_queries(
     seller, english_client, django_assert_num_queries
 ):
-    for number in range(1, 251):
+    listings = [
         make_listing(seller, sku=f"SKU-{number:04d}", quantity=number % 7)
+        for number in range(1, 251)
+    ]
+    for listing in listings[:3]:
+        cancel(make_order(seller, (listing, 1)))
 
-    # Session, user and seller, the stock counts, the NoInventory SKUs, the page's count and
-    # its rows.
-    with django_assert_num_queries(7):
+    # Session, user and seller, the stock counts, the NoInventory SKUs and their latest orders,
+    # the page's count and its rows.
+    with django_assert_num_queries(8):
         first = english_client.get("/inventory/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         last = english_client.get("/inventory/?page=3")
     beyond = english_client.get("/inventory/?page=99")
 
