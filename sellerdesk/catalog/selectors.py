@@ -116,7 +116,8 @@ def no_inventory_skus(
 
 
 def listing_get(*, seller: Seller, sku: str) -> Listing:
-    listing = Listing.objects.filter(seller=seller, sku=sku).first()
+    # PostgreSQL refuses a NUL in a query's text, and no SKU has one.
+    listing = None if "\x00" in sku else Listing.objects.filter(seller=seller, sku=sku).first()
     if listing is None:
         raise NotFound(f"SKU {sku} was not found.", code="sku_not_found")
     return listing

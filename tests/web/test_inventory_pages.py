@@ -288,6 +288,8 @@ def test_another_sellers_listings_are_never_shown(seller, other_seller, english_
     assert re.search(r'data-stock="zero">Out of stock <span class="count">\(0\)', page)
     assert english_client.get("/inventory/FJ-1/").status_code == 404
     assert english_client.get("/inventory/NO-SUCH-SKU/").status_code == 404
+    for odd in ("%00", "MUGG%00", "%FF", "X" * 500):
+        assert english_client.get(f"/inventory/{odd}/").status_code == 404, odd
     assert re.findall(r"<td class=\"num\">([+-]\d+)</td>", text(ledger)) == ["+1"]
     assert [listing.sku for listing in listing_list(seller=other_seller)] == ["FJ-1", "MUGG"]
 
