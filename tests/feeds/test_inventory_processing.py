@@ -66,6 +66,8 @@ def test_an_inventory_file_sets_quantities_and_prices_and_reports_each_bad_row(
         + "KANNA\t\t1.5\n"  # 8: not a whole number
         + "KANNA\t12.345\t1\n"  # 9: three decimals
         + "KANNA\t-1\t1\n"  # 10: negative price
+        + "K" * 41
+        + "\t\t1\n"  # 11: longer than any SKU
     )
 
     feed = process(seller, content)
@@ -78,11 +80,12 @@ def test_an_inventory_file_sets_quantities_and_prices_and_reports_each_bad_row(
         (8, "Error", 18028),
         (9, "Error", 18029),
         (10, "Error", 18029),
+        (11, "Error", 18027),
     ]
     assert (feed.messages_processed, feed.messages_successful, feed.messages_with_error) == (
-        9,
+        10,
         3,
-        6,
+        7,
     )
     assert stock(seller) == {
         "MUGG": (4, "199.00"),
@@ -99,11 +102,12 @@ def test_an_inventory_file_sets_quantities_and_prices_and_reports_each_bad_row(
         "KANNA",
         "KANNA",
         "KANNA",
+        "",
     ]
     lines = report(feed).splitlines()
     assert lines[:4] == [
         "Feed Processing Summary:",
-        "\tNumber of records processed\t9",
+        "\tNumber of records processed\t10",
         "\tNumber of records successful\t3",
         "",
     ]
@@ -114,7 +118,8 @@ def test_an_inventory_file_sets_quantities_and_prices_and_reports_each_bad_row(
         "7\tKANNA\t18028\tError\tquantity '-2' is negative; write the units in stock, 0 or more."
     )
     assert lines[9] == "9\tKANNA\t18029\tError\tprice '12.345' has more than two decimals."
-    assert len(lines) == 11
+    assert lines[11].startswith("11\t\t18027\tError\tsku 'KKKK")
+    assert len(lines) == 12
 
 
 def test_every_quantity_the_file_sets_is_a_ledger_row_that_adds_up(seller):

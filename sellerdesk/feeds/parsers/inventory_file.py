@@ -148,7 +148,9 @@ def _judge_row(
                 f"The row has nothing to update: {PRICE} and {QUANTITY} are both empty.",
             )
     except _Invalid as invalid:
-        return RecordError(line, invalid.code, invalid.description, sku=sku or None)
+        # A SKU too long to be one is quoted in the description only.
+        named = sku if 0 < len(sku) <= MAX_SKU_LENGTH else None
+        return RecordError(line, invalid.code, invalid.description, sku=named)
     ignored = tuple(column for column in IGNORED_COLUMNS if values[column])
     return InventoryUpdate(line, ListingUpdate(sku, quantity, price), ignored)
 
