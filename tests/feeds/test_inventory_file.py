@@ -182,10 +182,10 @@ def test_a_bad_row_is_an_error_naming_its_sku(
 
     # Then that row is a specific error, and the rows around it are updates
     sku = cells.split("\t")[0]
-    sku = sku if 0 < len(sku) <= 40 else None
+    named = sku if 0 < len(sku) <= 40 else None  # a longer one is only quoted
     assert records == [
         update(2, "FÖRE", 1),
-        RecordError(3, code, description, sku=sku),
+        RecordError(3, code, description, sku=named),
         update(4, "EFTER", 2),
     ]
 
