@@ -33,7 +33,7 @@ from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.locks import order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
-from sellerdesk.orders.status import can_cancel, derive_status
+from sellerdesk.orders.status import can_buyer_cancel, can_cancel, derive_status
 
 MEMO_MAX_LENGTH = 500
 # The money of an order item, which a cancellation does not change.
@@ -173,7 +173,9 @@ def _cancel_one(
             % {"order_id": order.amazon_order_id},
             code="already_cancelled",
         )
-    if not can_cancel(order.status):
+    # The buyer's own cancellation (buyer.py) may also cancel a Pending order.
+    allowed = can_buyer_cancel if source == OrderEvent.Source.BUYER else can_cancel
+    if not allowed(order.status):
         raise InvalidTransition(
             str(_REFUSALS[OrderStatus(order.status)]).format(order_id=order.amazon_order_id),
             code=f"cannot_cancel_{order.status.lower()}",

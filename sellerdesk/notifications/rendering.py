@@ -53,6 +53,8 @@ def _cancellation_bodies(*, order: Order, event: OrderEvent, language: str) -> B
             "remaining": event.data.get("remaining", []),
             "whole_order": event.data.get("whole_order", True),
             "explanation": buyer_explanation(event.reason),
+            # The buyer's own cancellation: not "cancelled by the seller".
+            "by_buyer": event.source == OrderEvent.Source.BUYER,
         }
         return Bodies(
             text=render_to_string("notifications/email/order_cancelled.txt", context),

@@ -58,6 +58,19 @@ class Order(models.Model):
                 condition=models.Q(rate_cancelled=True),
                 name="order_rate_cancelled_counts",
             ),
+            # Manage Orders' "Buyer requested cancellation" filter, alone and with a status tab.
+            # Requests are few: without these, a page of them walks the seller's orders (or all
+            # of a status) to the end, 270 ms at a million orders on SQLite.
+            models.Index(
+                fields=["seller", "-purchase_date", "-id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_seller_buyer_requested",
+            ),
+            models.Index(
+                fields=["seller", "status", "-purchase_date", "-id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_seller_status_requested",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +122,7 @@ class OrderEvent(models.Model):
         SHIPMENT_CONFIRMED = "shipment_confirmed", _("Shipment confirmed")
         CHARGED = "charged", _("Buyer charged")
         CANCELLED = "cancelled", _("Order cancelled")
+        BUYER_CANCEL_REQUESTED = "buyer_cancel_requested", _("Buyer requested cancellation")
         REFUNDED = "refunded", _("Refund issued")
         ACKNOWLEDGED = "acknowledged", _("Order acknowledged")
         EMAIL_SENT = "email_sent", _("Email sent to buyer")

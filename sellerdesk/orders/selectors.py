@@ -27,6 +27,8 @@ class OrderFilter:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     newest_first: bool = True
+    # Only orders whose buyer asked the marketplace to cancel them.
+    buyer_requested: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
     orders = Order.objects.filter(seller=seller)
     if filters.status:
         orders = orders.filter(status=filters.status)
+    if filters.buyer_requested:
+        orders = orders.filter(buyer_cancel_requested_at__isnull=False)
     if filters.date_from:
         orders = orders.filter(purchase_date__gte=_start_of_day(filters.date_from))
     if filters.date_to:

@@ -5,6 +5,9 @@ from collections.abc import Iterable
 from sellerdesk.orders.models import OrderItem, OrderStatus
 
 CANCELLABLE = frozenset({OrderStatus.UNSHIPPED})
+# The buyer may cancel, or ask the seller to cancel, before anything ships; unlike the seller,
+# also before the payment is authorized.
+BUYER_CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.UNSHIPPED})
 SHIPPABLE = frozenset({OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED})
 
 
@@ -27,6 +30,10 @@ def derive_status(*, payment_authorized: bool, items: Iterable[OrderItem]) -> Or
 
 def can_cancel(status: str) -> bool:
     return status in CANCELLABLE
+
+
+def can_buyer_cancel(status: str) -> bool:
+    return status in BUYER_CANCELLABLE
 
 
 def can_ship(status: str) -> bool:
