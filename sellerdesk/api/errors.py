@@ -2,9 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sellerdesk.core.errors import ApplicationError
+
+# SP-API's codes for what ninja itself refuses (an unparsable body, for one).
+HTTP_ERROR_CODES = {400: "InvalidInput", 404: "NotFound", 415: "UnsupportedMediaType"}
 
 
 def error_body(code: str, message: str, details: str = "") -> dict[str, list[dict[str, str]]]:
@@ -34,4 +37,12 @@ def register_error_handlers(api: NinjaAPI) -> None:
             request,
             error_body("Unauthorized", "Access to requested resource is denied."),
             status=401,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body(HTTP_ERROR_CODES.get(error.status_code, "HttpError"), error.message),
+            status=error.status_code,
         )

@@ -1,7 +1,9 @@
-"""The marketplace's own endpoints: checkout creates orders."""
+"""The marketplace's own endpoints: checkout creates orders; the buyer's account asks the
+seller to cancel an order, or cancels it alone in the first 30 minutes."""
 
 import datetime
 from decimal import Decimal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -9,7 +11,14 @@ from pydantic import Field
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.api.auth import MarketplaceOperatorToken
+from sellerdesk.cancellations.buyer import (
+    BUYER_CANCEL_REASON_MAX_LENGTH,
+    SELF_CANCEL_WINDOW,
+    order_buyer_cancel_request,
+    order_buyer_self_cancel,
+)
 from sellerdesk.core.errors import NotFound
+from sellerdesk.core.ids import is_order_id
 from sellerdesk.orders.services import OrderLine, order_create
 
 router = Router(auth=MarketplaceOperatorToken(), tags=["marketplace"])
@@ -67,3 +76,105 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status:
             OrderTotal={"CurrencyCode": order.currency, "Amount": str(order.order_total)},
         ),
     )
+
+
+class BuyerCancelRequestIn(Schema):
+    BuyerCancelReason: str = Field(
+        description=f"The buyer's reason, 1 to {BUYER_CANCEL_REASON_MAX_LENGTH} characters after"
+        " runs of whitespace are folded into one space; an empty, longer or control-character"
+        " reason is refused with a code of its own.",
+    )
+
+
+class BuyerRequestedCancel(Schema):
+    IsBuyerRequestedCancel: Literal["true", "false"]
+    BuyerCancelReason: str
+
+
+class BuyerCancelRequestOut(Schema):
+    AmazonOrderId: str
+    OrderStatus: str
+    BuyerRequestedCancel: BuyerRequestedCancel
+    BuyerCancelRequestedDate: str = Field(description="ISO 8601 in UTC: 2026-11-26T15:16:16Z.")
+
+
+class BuyerCancellationOut(Schema):
+    AmazonOrderId: str
+    OrderStatus: str
+
+
+class MarketplaceError(Schema):
+    code: str = Field(description="Stable: what the integration branches on.")
+    message: str
+    details: str | None = None
+
+
+class MarketplaceErrorList(Schema):
+    """The error shape of the Feeds and Orders APIs, under a name of its own: /api/docs shows
+    this API's components and theirs in one document."""
+
+    errors: list[MarketplaceError]
+
+
+ERRORS: dict[int, Any] = {status: MarketplaceErrorList for status in (400, 401, 404, 409)}
+
+
+@router.post(
+    "/orders/{AmazonOrderId}/cancellation-requests",
+    response={201: BuyerCancelRequestOut, **ERRORS},
+    operation_id="createBuyerCancellationRequest",
+    summary="Record the buyer's request that the seller cancel the order",
+    description="Once per order, while it is Pending or Unshipped. The seller sees it on Manage"
+    " Orders and in getOrderItems (BuyerRequestedCancel); a cancellation by the seller with"
+    " BuyerCanceled then does not count in the seller's cancellation rate. Errors: 400"
+    " buyer_cancel_reason_required, buyer_cancel_reason_too_long, buyer_cancel_reason_invalid;"
+    " 404 order_not_found; 409 cancellation_already_requested, already_cancelled,"
+    " cannot_request_cancel_shipped, cannot_request_cancel_partiallyshipped.",
+)
+def create_buyer_cancellation_request(
+    request: HttpRequest, AmazonOrderId: str, payload: BuyerCancelRequestIn
+) -> Status:
+    _check_order_id(AmazonOrderId)
+    order = order_buyer_cancel_request(
+        amazon_order_id=AmazonOrderId, reason=payload.BuyerCancelReason
+    )
+    assert order.buyer_cancel_requested_at is not None
+    return Status(
+        201,
+        BuyerCancelRequestOut(
+            AmazonOrderId=order.amazon_order_id,
+            OrderStatus=order.status,
+            BuyerRequestedCancel=BuyerRequestedCancel(
+                IsBuyerRequestedCancel="true", BuyerCancelReason=order.buyer_cancel_reason
+            ),
+            BuyerCancelRequestedDate=order.buyer_cancel_requested_at.astimezone(
+                datetime.UTC
+            ).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        ),
+    )
+
+
+@router.post(
+    "/orders/{AmazonOrderId}/buyer-cancellation",
+    response={200: BuyerCancellationOut, **ERRORS},
+    operation_id="createBuyerCancellation",
+    summary="The buyer cancels the whole order, within 30 minutes of the purchase",
+    description=f"Within {SELF_CANCEL_WINDOW // datetime.timedelta(minutes=1)} minutes of the"
+    " purchase (that moment included), while the order is Pending or Unshipped. Cancels every"
+    " unshipped unit with reason BuyerCanceled, returns the units to stock and emails the buyer;"
+    " it does not count in the seller's cancellation rate. Errors: 404 order_not_found; 409"
+    " self_cancel_window_passed (ask the seller instead, with createBuyerCancellationRequest),"
+    " already_cancelled, cannot_self_cancel_shipped, cannot_self_cancel_partiallyshipped.",
+)
+def create_buyer_cancellation(request: HttpRequest, AmazonOrderId: str) -> BuyerCancellationOut:
+    _check_order_id(AmazonOrderId)
+    cancellation = order_buyer_self_cancel(amazon_order_id=AmazonOrderId)
+    return BuyerCancellationOut(
+        AmazonOrderId=cancellation.order.amazon_order_id, OrderStatus=cancellation.order.status
+    )
+
+
+def _check_order_id(order_id: str) -> None:
+    # What cannot be an order id is not looked up: it is just as missing.
+    if not is_order_id(order_id):
+        raise NotFound(f"Order {order_id} was not found.", code="order_not_found")

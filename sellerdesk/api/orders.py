@@ -135,8 +135,12 @@ class GetOrderResponse(Schema):
 
 
 class BuyerRequestedCancel(Schema):
-    IsBuyerRequestedCancel: Literal["true", "false"]
-    BuyerCancelReason: str
+    IsBuyerRequestedCancel: Literal["true", "false"] = Field(
+        description='"true" once the buyer has asked, through the marketplace, for the order to'
+        " be cancelled; it stays so after the order is cancelled. A cancellation with"
+        " BuyerCanceled then does not count in the seller's cancellation rate."
+    )
+    BuyerCancelReason: str = Field(description='The buyer\'s words; "" without a request.')
 
 
 class OrderItem(Schema):
@@ -306,10 +310,7 @@ def get_order_items(
     return GetOrderItemsResponse(
         payload=OrderItemsList(
             AmazonOrderId=order.amazon_order_id,
-            OrderItems=[
-                _item_out(item, currency=order.currency, priced=priced)
-                for item in order.items.all()
-            ],
+            OrderItems=[_item_out(item, order=order, priced=priced) for item in order.items.all()],
             NextToken=None,
         )
     )
@@ -469,9 +470,11 @@ def _order_out(order: OrderModel) -> Order:
     )
 
 
-def _item_out(item: OrderItemModel, *, currency: str, priced: bool) -> OrderItem:
+def _item_out(item: OrderItemModel, *, order: OrderModel, priced: bool) -> OrderItem:
     """As SP-API does, an item of a Pending order (payment not authorized) comes without its
-    prices, taxes, promotions and gift status."""
+    prices, taxes, promotions and gift status. A buyer's request to cancel is the order's, and
+    is told on each of its items, as SP-API tells it."""
+    currency = order.currency
     money: dict[str, Any] = {}
     if priced:
         money = {
@@ -490,10 +493,16 @@ def _item_out(item: OrderItemModel, *, currency: str, priced: bool) -> OrderItem
         QuantityOrdered=item.quantity_ordered,
         QuantityShipped=item.quantity_shipped,
         QuantityCancelled=item.quantity_cancelled,
-        BuyerRequestedCancel=BuyerRequestedCancel(
-            IsBuyerRequestedCancel="false", BuyerCancelReason=""
-        ),
+        BuyerRequestedCancel=_buyer_requested_cancel(order),
         **money,
+    )
+
+
+def _buyer_requested_cancel(order: OrderModel) -> BuyerRequestedCancel:
+    if order.buyer_cancel_requested_at is None:
+        return BuyerRequestedCancel(IsBuyerRequestedCancel="false", BuyerCancelReason="")
+    return BuyerRequestedCancel(
+        IsBuyerRequestedCancel="true", BuyerCancelReason=order.buyer_cancel_reason
     )
 
 

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError
 
 from sellerdesk.api.errors import error_body, register_error_handlers
 from sellerdesk.api.feeds import router as feeds_router
@@ -41,10 +41,6 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/marketplace/", marketplace_router)
-
-
-# SP-API's codes for what ninja itself refuses (an unparsable body, for one).
-HTTP_ERROR_CODES = {400: "InvalidInput", 404: "NotFound", 415: "UnsupportedMediaType"}
 
 
 def _in_english(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -78,14 +74,6 @@ def selling_partner_api(*, title: str, version: str, description: str, namespace
             request,
             error_body("Unauthorized", "Access to requested resource is denied."),
             status=403,
-        )
-
-    @section.exception_handler(HttpError)
-    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-        return section.create_response(
-            request,
-            error_body(HTTP_ERROR_CODES.get(error.status_code, "HttpError"), error.message),
-            status=error.status_code,
         )
 
     section.add_decorator(_in_english, mode="view")
