@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
 from sellerdesk.orders.models import OrderItem, OrderStatus
-from sellerdesk.orders.selectors import PAGE_SIZES
+from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter
 
 
 class OrderFilterForm(forms.Form):
@@ -23,6 +23,19 @@ class OrderFilterForm(forms.Form):
     per_page = forms.TypedChoiceField(
         choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
     )
+    buyer_requested = forms.BooleanField(required=False, label=_("Buyer requested cancellation"))
+
+    def order_filter(self) -> OrderFilter:
+        """The filters asked for; all are ignored if any is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return OrderFilter(
+            status=data.get("status", ""),
+            query=data.get("q", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            newest_first=data.get("sort", "newest") != "oldest",
+            buyer_requested=data.get("buyer_requested", False),
+        )
 
 
 class CancelOrderForm(forms.Form):

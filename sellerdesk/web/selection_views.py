@@ -21,11 +21,12 @@ from sellerdesk.orders.selection import (
     selection_order_ids,
     selection_summarize,
 )
-from sellerdesk.orders.selectors import OrderFilter
 from sellerdesk.web.forms import CancelOrderForm, OrderFilterForm
 from sellerdesk.web.views import current_seller, seller_required
 
 FILE_HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
+# What "All orders matching this filter" carries from Manage Orders to the confirmation.
+FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested")
 
 
 @seller_required
@@ -81,16 +82,7 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
 
 def _selection(data: QueryDict) -> Selection | None:
     if data.get("all") == "1":
-        filters = OrderFilterForm(data)
-        cleaned = filters.cleaned_data if filters.is_valid() else {}
-        return Selection(
-            all_matching=OrderFilter(
-                status=cleaned.get("status", ""),
-                query=cleaned.get("q", ""),
-                date_from=cleaned.get("date_from"),
-                date_to=cleaned.get("date_to"),
-            )
-        )
+        return Selection(all_matching=OrderFilterForm(data).order_filter())
     order_ids = tuple(dict.fromkeys(value.strip() for value in data.getlist("order") if value))
     if not order_ids or len(order_ids) > MAX_EXPLICIT:
         return None
@@ -99,7 +91,7 @@ def _selection(data: QueryDict) -> Selection | None:
 
 def _selection_fields(data: QueryDict) -> list[tuple[str, str]]:
     """The hidden fields that carry the selection from the confirmation to the submit."""
-    names = ("all", "status", "q", "date_from", "date_to") if data.get("all") == "1" else ("order",)
+    names = ("all", *FILTER_FIELDS) if data.get("all") == "1" else ("order",)
     return [(name, value) for name in names for value in data.getlist(name)]
 
 

@@ -23,7 +23,6 @@ from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
     PAGE_SIZES,
-    OrderFilter,
     order_get,
     order_list,
     order_timeline,
@@ -63,13 +62,7 @@ def current_seller(request: HttpRequest) -> Any:
 def manage_orders(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = OrderFilter(
-        status=data.get("status", ""),
-        query=data.get("q", ""),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        newest_first=data.get("sort", "newest") != "oldest",
-    )
+    filters = form.order_filter()
     page = order_list(
         seller=current_seller(request),
         filters=filters,
