@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.catalog.services import listing_create
@@ -182,8 +183,27 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
         )
     _move_through_statuses(created=created, seller=seller, now=now, rng=rng)
     _out_of_stock(created=created, seller=seller)
+    _buyer_requests(created=created, rng=rng)
     refund_walkthrough_order(seller=seller)
     return seller
+
+
+BUYER_REASONS = ["Beställde fel storlek", "Hittade den billigare", "Behöver den inte längre"]
+
+
+def _buyer_requests(*, created: list[Order], rng: random.Random) -> None:
+    """Three of the newest unshipped orders have a buyer's cancellation request: Manage Orders
+    shows their badge, and cancelling them with "Buyer canceled" leaves the rate as it is."""
+    asked = 0
+    for order in sorted(created, key=lambda o: o.purchase_date, reverse=True):
+        order.refresh_from_db(fields=["status"])
+        if order.status == "Unshipped":
+            order_buyer_cancel_request(
+                amazon_order_id=order.amazon_order_id, reason=rng.choice(BUYER_REASONS)
+            )
+            asked += 1
+            if asked == 3:
+                return
 
 
 def _out_of_stock(*, created: list[Order], seller: Seller) -> None:
