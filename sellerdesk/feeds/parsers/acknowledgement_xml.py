@@ -540,21 +540,38 @@ def _message_id(value: str | None) -> int:
 
 
 def _acknowledgement(message_id: int, raw: _RawMessage) -> Acknowledgement:
-    if raw.problem is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, raw.problem)
-    operation = raw.values.get("OperationType")
+    order_id, merchant_order_id = _message_order(
+        raw.values, raw.problem, "OrderAcknowledgement", has_body=raw.has_acknowledgement
+    )
+    status = _status(raw.values.get("StatusCode"))
+    items = _items(raw.items, status)
+    return Acknowledgement(message_id, order_id, status, merchant_order_id, None, items)
+
+
+def _message_order(
+    values: Mapping[str, str], problem: str | None, body: str, *, has_body: bool
+) -> tuple[str, str | None]:
+    """What every feed's message is checked for first: its structure (the reader's first
+    problem), OperationType, its feed element (body, e.g. OrderAcknowledgement), and the order,
+    by AmazonOrderID. Returns the order id and the MerchantOrderID, if any."""
+    if problem is not None:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+    operation = values.get("OperationType")
     if operation is not None and operation not in _OPERATION_TYPES:
         raise _Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
         )
-    if not raw.has_acknowledgement:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "The message has no OrderAcknowledgement.")
-    order_id = _order_id(raw.values.get("AmazonOrderID"))
-    merchant_order_id = _merchant_id("MerchantOrderID", raw.values.get("MerchantOrderID"))
-    status = _status(raw.values.get("StatusCode"))
-    items = _items(raw.items, status)
-    return Acknowledgement(message_id, order_id, status, merchant_order_id, None, items)
+    if not has_body:
+        raise _Invalid(MessageProblem.INVALID_MESSAGE, f"The message has no {body}.")
+    if "AmazonOrderID" not in values and values.get("MerchantOrderID"):
+        raise _Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
+            "by AmazonOrderID.",
+        )
+    order_id = _order_id(values.get("AmazonOrderID"))
+    return order_id, _merchant_id("MerchantOrderID", values.get("MerchantOrderID"))
 
 
 def _order_id(value: str | None) -> str:

@@ -17,14 +17,12 @@ from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
-    _OPERATION_TYPES,
     _QUANTITY_RE,
     _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
     _Invalid,
-    _merchant_id,
-    _order_id,
+    _message_order,
 )
 from sellerdesk.feeds.parsers.adjustment import (
     MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
@@ -187,24 +185,9 @@ def _parent_name(parent: tuple[str, ...]) -> str:
 
 
 def _adjustment(message_id: int, raw: _RawMessage) -> Adjustment:
-    if raw.problem is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, raw.problem)
-    operation = raw.values.get("OperationType")
-    if operation is not None and operation not in _OPERATION_TYPES:
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
-        )
-    if not raw.has_adjustment:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "The message has no OrderAdjustment.")
-    if "AmazonOrderID" not in raw.values and raw.values.get("MerchantOrderID"):
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
-            "by AmazonOrderID.",
-        )
-    order_id = _order_id(raw.values.get("AmazonOrderID"))
-    _merchant_id("MerchantOrderID", raw.values.get("MerchantOrderID"))
+    order_id, _merchant_order_id = _message_order(
+        raw.values, raw.problem, "OrderAdjustment", has_body=raw.has_adjustment
+    )
     action = raw.values.get("ActionType")
     if action is not None and action not in ACTION_TYPES:
         raise _Invalid(

@@ -16,13 +16,12 @@ from typing import BinaryIO
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
     _MESSAGE_ID_RE,
-    _OPERATION_TYPES,
     _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
     _Invalid,
     _merchant_id,
-    _order_id,
+    _message_order,
     _quantity,
 )
 from sellerdesk.feeds.parsers.fulfillment import (
@@ -138,24 +137,9 @@ def _parent_name(parent: tuple[str, ...]) -> str:
 
 
 def _confirmation(message_id: int, raw: _RawMessage) -> ShipmentConfirmation:
-    if raw.problem is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, raw.problem)
-    operation = raw.values.get("OperationType")
-    if operation is not None and operation not in _OPERATION_TYPES:
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
-        )
-    if not raw.has_fulfillment:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "The message has no OrderFulfillment.")
-    if "AmazonOrderID" not in raw.values and raw.values.get("MerchantOrderID"):
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
-            "by AmazonOrderID.",
-        )
-    order_id = _order_id(raw.values.get("AmazonOrderID"))
-    _merchant_id("MerchantOrderID", raw.values.get("MerchantOrderID"))
+    order_id, _merchant_order_id = _message_order(
+        raw.values, raw.problem, "OrderFulfillment", has_body=raw.has_fulfillment
+    )
     _id_number("MerchantFulfillmentID", raw.values.get("MerchantFulfillmentID"))
     fulfillment_date = _fulfillment_date(raw.values.get("FulfillmentDate"))
     carrier, shipping_method, tracking_number = _fulfillment_data(raw)
