@@ -35,6 +35,17 @@ def orders_lock(*, seller: Seller, order_ids: set[str]) -> dict[str, Order]:
     return {order.amazon_order_id: order for order in locked}
 
 
+def locked_order(orders: dict[str, Order], amazon_order_id: str) -> Order:
+    """The order of orders_lock's result, or the same NotFound as order_lock."""
+    order = orders.get(amazon_order_id)
+    if order is None:
+        raise NotFound(
+            _("Order %(order_id)s was not found.") % {"order_id": amazon_order_id},
+            code="order_not_found",
+        )
+    return order
+
+
 def order_items_lock(
     *, orders: Iterable[Order], defer: Sequence[str] = ()
 ) -> dict[int, list[OrderItem]]:

@@ -32,14 +32,13 @@ from sellerdesk.core.errors import (
     ApplicationError,
     InvalidInput,
     InvalidTransition,
-    NotFound,
     NothingToDo,
 )
 from sellerdesk.metrics.alerts import rate_alert_check_queue
 from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
-from sellerdesk.orders.locks import order_items_lock, orders_lock
+from sellerdesk.orders.locks import locked_order, order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
 from sellerdesk.orders.status import derive_status
 from sellerdesk.refunds.lines import AdjustedItem
@@ -128,13 +127,7 @@ def orders_adjust(
         for request in requests:
             outcome = AdjustmentOutcome(request=request)
             try:
-                order = orders.get(request.amazon_order_id)
-                if order is None:
-                    raise NotFound(
-                        _("Order %(order_id)s was not found.")
-                        % {"order_id": request.amazon_order_id},
-                        code="order_not_found",
-                    )
+                order = locked_order(orders, request.amazon_order_id)
                 if order.pk not in charged:
                     raise InvalidTransition(
                         _(
