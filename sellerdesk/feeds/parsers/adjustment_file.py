@@ -12,6 +12,7 @@ re-submitted row refund once, and restocking-fee, the fee charged to the buyer (
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
@@ -25,7 +26,13 @@ from sellerdesk.feeds.parsers.adjustment import (
     amount_problem,
     currency_problem,
 )
-from sellerdesk.feeds.parsers.cancellation_file import _TEMPLATE_PREFIX, Row, _cell, _header_row
+from sellerdesk.feeds.parsers.cancellation_file import (
+    _TEMPLATE_PREFIX,
+    Row,
+    _cell,
+    _header_row,
+    _template_type_check,
+)
 from sellerdesk.feeds.parsers.fulfillment_file import _excel_hint, _rows, _stray_column
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
@@ -111,13 +118,11 @@ def read_payment_adjustments(
 # --- header ------------------------------------------------------------------------------------
 
 
-def _check_template_type(cell: str) -> None:
-    template_type = cell.removeprefix(_TEMPLATE_PREFIX)
-    if template_type != TEMPLATE_TYPE:
-        raise FeedRejected(
-            FileProblem.WRONG_MESSAGE_TYPE,
-            f"The template is {quoted(template_type)}; this feed takes a {TEMPLATE_TYPE} file.",
-        )
+_check_template_type = partial(
+    _template_type_check,
+    expected=TEMPLATE_TYPE,
+    takes=f"a {TEMPLATE_TYPE} file",
+)
 
 
 def _columns(line: int, cells: list[str]) -> dict[str, int]:

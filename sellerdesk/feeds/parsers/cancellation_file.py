@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
@@ -310,13 +311,20 @@ def _header_row(rows: Iterator[Row], *, check_template: Callable[[str], None]) -
     return first
 
 
-def _check_template_type(cell: str) -> None:
+def _template_type_check(cell: str, *, expected: str, takes: str) -> None:
+    """A first row "TemplateType=…" must name the file's own template; takes says what the
+    feed takes instead, for the description."""
     template_type = cell.removeprefix(_TEMPLATE_PREFIX)
-    if template_type != TEMPLATE_TYPE:
+    if template_type != expected:
         raise FeedRejected(
             FileProblem.WRONG_MESSAGE_TYPE,
-            f"The template is {quoted(template_type)}; this feed takes an {TEMPLATE_TYPE} file.",
+            f"The template is {quoted(template_type)}; this feed takes {takes}.",
         )
+
+
+_check_template_type = partial(
+    _template_type_check, expected=TEMPLATE_TYPE, takes=f"an {TEMPLATE_TYPE} file"
+)
 
 
 def _columns(line: int, cells: list[str]) -> _Columns:

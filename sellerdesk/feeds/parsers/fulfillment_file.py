@@ -12,6 +12,7 @@ than the moment the seller wrote it and falls on the same day in Stockholm and i
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
@@ -19,7 +20,6 @@ from sellerdesk.feeds.parsers.acknowledgement_xml import _QUANTITY_RE
 from sellerdesk.feeds.parsers.cancellation_file import (
     _EXCEL_NUMBER,
     _OLE_MAGIC,
-    _TEMPLATE_PREFIX,
     _ZIP_MAGIC,
     Row,
     _cell,
@@ -27,6 +27,7 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     _detect_encoding,
     _header_row,
     _name,
+    _template_type_check,
     _text_rows,
     _workbook_rows,
 )
@@ -118,14 +119,11 @@ def _read_header(rows: Iterator[Row]) -> dict[str, int]:
     return _columns(*_header_row(rows, check_template=_check_template_type))
 
 
-def _check_template_type(cell: str) -> None:
-    template_type = cell.removeprefix(_TEMPLATE_PREFIX)
-    if template_type != TEMPLATE_TYPE:
-        raise FeedRejected(
-            FileProblem.WRONG_MESSAGE_TYPE,
-            f"The template is {quoted(template_type)}; this feed takes a shipping confirmation "
-            f"file, whose first row is the header {', '.join(COLUMNS)}.",
-        )
+_check_template_type = partial(
+    _template_type_check,
+    expected=TEMPLATE_TYPE,
+    takes=f"a shipping confirmation file, whose first row is the header {', '.join(COLUMNS)}",
+)
 
 
 def _columns(line: int, cells: list[str]) -> dict[str, int]:

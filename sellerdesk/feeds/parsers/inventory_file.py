@@ -13,13 +13,19 @@ fulfillment-channel must be empty or DEFAULT (seller-fulfilled)."""
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.catalog.services import ListingUpdate
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import _QUANTITY_RE, _Invalid
 from sellerdesk.feeds.parsers.adjustment import amount_problem
-from sellerdesk.feeds.parsers.cancellation_file import _TEMPLATE_PREFIX, Row, _cell, _header_row
+from sellerdesk.feeds.parsers.cancellation_file import (
+    Row,
+    _cell,
+    _header_row,
+    _template_type_check,
+)
 from sellerdesk.feeds.parsers.fulfillment_file import _rows, _stray_column
 from sellerdesk.feeds.parsers.records import MAX_QUANTITY, FeedRejected, RecordError, quoted
 
@@ -62,14 +68,14 @@ def read_inventory_updates(
 # --- header ------------------------------------------------------------------------------------
 
 
-def _check_template_type(cell: str) -> None:
-    template_type = cell.removeprefix(_TEMPLATE_PREFIX)
-    if template_type != TEMPLATE_TYPE:
-        raise FeedRejected(
-            FileProblem.WRONG_MESSAGE_TYPE,
-            f"The template is {quoted(template_type)}; this feed takes a price and quantity "
-            f"file ({TEMPLATE_TYPE}), whose header has {SKU} and {PRICE} or {QUANTITY}.",
-        )
+_check_template_type = partial(
+    _template_type_check,
+    expected=TEMPLATE_TYPE,
+    takes=(
+        f"a price and quantity file ({TEMPLATE_TYPE}), whose header has {SKU} and {PRICE} or "
+        f"{QUANTITY}"
+    ),
+)
 
 
 def _header(line: int, cells: list[str]) -> dict[str, int]:
