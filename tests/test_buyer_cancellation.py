@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from sellerdesk.cancellations.buyer import (
@@ -274,11 +274,12 @@ def test_a_self_cancellation_after_30_minutes_is_refused_and_points_to_a_request
     order = make_order(seller)
     before = snapshot(order)
 
-    error = refused(
-        order_buyer_self_cancel,
-        amazon_order_id=order.amazon_order_id,
-        now=order.purchase_date + SELF_CANCEL_WINDOW + datetime.timedelta(microseconds=1),
-    )
+    with translation.override("en"):
+        error = refused(
+            order_buyer_self_cancel,
+            amazon_order_id=order.amazon_order_id,
+            now=order.purchase_date + SELF_CANCEL_WINDOW + datetime.timedelta(microseconds=1),
+        )
 
     assert isinstance(error, InvalidTransition)
     assert (error.code, error.http_status) == ("self_cancel_window_passed", 409)

@@ -28,7 +28,10 @@ MISSING = "999-9999999-9999999"
 def call(
     template: str, order_id: str, body: object = None, *, token: str | None = TOKEN, raw: str = ""
 ) -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    # Messages in English; the codes are the same in every language.
+    headers = {"Accept-Language": "en"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     content = raw or (json.dumps(body) if body is not None else "")
     response = Client().post(
         template.format(AmazonOrderId=order_id),
