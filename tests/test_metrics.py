@@ -272,3 +272,20 @@ def test_the_forecast_of_one_order_adds_it_once_and_only_within_the_window(selle
     assert after == CancellationRate(cancelled=2, orders=2)
     assert cancellation_rate_if_cancelled(rate=rate, order=already, now=NOW) == rate
     assert cancellation_rate_if_cancelled(rate=rate, order=old, now=NOW) == rate
+
+
+def test_the_forecast_of_a_buyer_requested_order_depends_on_the_reason(seller):
+    order = make_order(seller)
+    Order.objects.filter(pk=order.pk).update(buyer_cancel_requested_at=NOW)
+    order.refresh_from_db()
+    rate = cancellation_rate(seller=seller, now=NOW)
+
+    as_requested = cancellation_rate_if_cancelled(
+        rate=rate, order=order, reason="BuyerCanceled", now=NOW
+    )
+    for_stock = cancellation_rate_if_cancelled(
+        rate=rate, order=order, reason="NoInventory", now=NOW
+    )
+
+    assert as_requested == rate
+    assert for_stock == CancellationRate(cancelled=rate.cancelled + 1, orders=rate.orders)

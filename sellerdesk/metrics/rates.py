@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.orders.models import Order, OrderEvent
 
 WINDOW = datetime.timedelta(days=7)
@@ -94,11 +95,20 @@ def cancellation_rate_after(*, rate: CancellationRate, more_cancelled: int) -> C
 
 
 def cancellation_rate_if_cancelled(
-    *, rate: CancellationRate, order: Order, now: datetime.datetime | None = None
+    *,
+    rate: CancellationRate,
+    order: Order,
+    reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> CancellationRate:
-    """The rate after a cancellation of this order that counts (see rules.py): one more
-    cancelled order, unless it already counts or was purchased before the window."""
-    adds = not order.rate_cancelled and order.purchase_date >= window_start(now)
+    """The rate after the seller cancels this order with reason (any reason that counts when
+    none is given): one more cancelled order, unless the cancellation does not count (see
+    rules.py), the order already counts, or it was purchased before the window."""
+    adds = (
+        not order.rate_cancelled
+        and order.purchase_date >= window_start(now)
+        and counts_toward_rate(order=order, reason=reason, source=OrderEvent.Source.WEB)
+    )
     return cancellation_rate_after(rate=rate, more_cancelled=int(adds))
 
 

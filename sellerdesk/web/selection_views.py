@@ -32,6 +32,13 @@ FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested")
 @seller_required
 @require_POST
 def cancel_selected(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("all") == "1" and not OrderFilterForm(request.POST).is_valid():
+        # Never "all orders" in place of a filter that cannot be read.
+        messages.error(
+            request,
+            _("The filter could not be read, so no orders were selected. Filter again and retry."),
+        )
+        return redirect("orders:manage")
     selection = _selection(request.POST)
     if selection is None:
         messages.error(

@@ -154,7 +154,9 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     if context["can_cancel"]:
         rate = cancellation_rate(seller=current_seller(request))
         context["rate_now"] = rate
-        context["rate_after"] = cancellation_rate_if_cancelled(rate=rate, order=order)
+        context["rate_after"] = cancellation_rate_if_cancelled(
+            rate=rate, order=order, reason=str(form["reason"].value() or "")
+        )
     return render(
         request,
         "web/order_cancel.html",

@@ -155,6 +155,21 @@ def test_selecting_all_matching_a_filter(seller, seller_client):
     assert list(Order.objects.filter(status="Canceled").values_list("pk", flat=True)) == [kept.pk]
 
 
+def test_an_unreadable_filter_never_selects_all_orders(seller, seller_client):
+    listing = make_listing(seller, quantity=50)
+    make_order(seller, (listing, 1))
+
+    response = seller_client.post(
+        reverse("orders:cancel_selected"),
+        {"all": "1", "date_from": "not-a-date", "confirm": "1", "reason": "PricingError"},
+    )
+    run_tasks()
+
+    assert response["Location"] == reverse("orders:manage")
+    assert not Order.objects.filter(status="Canceled").exists()
+    assert not Feed.objects.exists()
+
+
 def test_an_empty_selection_goes_back_with_a_message(seller_client):
     response = seller_client.post(reverse("orders:cancel_selected"), {})
 
