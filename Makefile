@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench bench-feeds bench-adjustments messages openapi screenshots clean
+.PHONY: run test test-postgres lint typecheck bench bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,10 @@ test: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
 
-# The same suite against PostgreSQL (DATABASE_URL defaults to the local server).
+# The suite's database tests against PostgreSQL (DATABASE_URL defaults to the local server); the
+# tests that use no database ran in `make test` and would run the same.
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest --database-tests-only
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -43,12 +44,17 @@ bench: $(STAMP)
 # A 100,000-order cancellation feed through a db_worker on SQLite; ARGS for other runs, e.g.
 # make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
 bench-feeds: $(STAMP)
-	$(PY) bench/feeds.py $(ARGS)
+	$(PY) -m bench.feeds $(ARGS)
 
 # A 20,000-message adjustment feed (refunds of unshipped items) through a db_worker on SQLite;
 # ARGS as above, e.g. make bench-adjustments ARGS='--repeat 3' or ARGS='--database postgres'
 bench-adjustments: $(STAMP)
-	$(PY) bench/feeds.py --feed adjustment --orders 20000 $(ARGS)
+	$(PY) -m bench.feeds --feed adjustment --orders 20000 $(ARGS)
+
+# Ten SIGKILLs of a feed's worker with a second worker running: how long until it is taken over
+# and finished; ARGS as above, e.g. ARGS='--database postgres'
+bench-recovery: $(STAMP)
+	$(PY) -m bench.recovery $(ARGS)
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'

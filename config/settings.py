@@ -4,10 +4,13 @@ The defaults run the demo: SQLite under var/, a local task worker, emails writte
 Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the EMAIL_* variables.
 """
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,9 +30,30 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "django-insecure-demo-key-set-SECRET_KEY-in-production-8c1f0e5b9d2a"
-)
+
+
+def installation_secret_key(var_dir: Path) -> str:
+    """This installation's own random key, made once under var/ (readable by its owner only).
+    Several hosts serving one site must share a key: set SECRET_KEY for them instead."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        draft = var_dir / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        # A link never replaces: of processes starting together, the first one's key wins.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(VAR_DIR)
+if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure-")):
+    # A key anyone can know signs sessions and document URLs for anyone.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too short or marked insecure; set a long random value, or unset it to "
+        "use this installation's own key (var/secret_key)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -56,9 +80,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before django_tasks_db: its db_worker command is sellerdesk.core's supervised one.
+    "sellerdesk.core",
     "django_tasks_db",
     "axes",
-    "sellerdesk.core",
     "sellerdesk.accounts",
     "sellerdesk.catalog",
     "sellerdesk.orders",
@@ -75,6 +100,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a cookie, a parameter or a body into a query.
+    "sellerdesk.api.middleware.RefuseUnstorableText",
+    "sellerdesk.api.middleware.ApiErrors",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,8 +234,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 # The domain part of every outgoing Message-ID.
 EMAIL_MESSAGE_ID_DOMAIN = os.environ.get("EMAIL_MESSAGE_ID_DOMAIN", "sellerdesk.localhost")
-# Retries of a failed delivery: delay = base * 2**(attempt-1), capped; after the last one it waits
-# for an operator (manage.py outbox_requeue).
+# Retries of an email the mail server refused with a 4xx: delay = base * 2**(attempt-1), at most
+# 6 h; after the last one it waits for an operator (manage.py outbox_requeue --include-failed).
+# A server that is down is probed instead, and uses up no attempts (docs/email.md).
 EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "30"))
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
 

@@ -15,6 +15,7 @@ class FileProblem(IntEnum):
     BAD_HEADER = 5005  # flat file: missing or unknown columns
     TOO_LARGE = 5006  # over the documented size limit
     WRONG_ENVELOPE = 5007  # root element is not AmazonEnvelope, or Header is missing
+    PROCESSING_INTERRUPTED = 5008  # the worker died or failed MAX_RUNS times; the rest not applied
 
 
 class MessageProblem(IntEnum):

@@ -96,7 +96,10 @@ class Feed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     processing_start_time = models.DateTimeField(null=True, blank=True)
     processing_end_time = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The task that owns the feed (a task id); its batches commit only while it still does.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    # Claims so far: each run after the first resumes a feed whose task died or failed.
+    runs = models.PositiveSmallIntegerField(default=0)
     # How many parsed records are applied and reported: a restarted worker resumes after them.
     records_done = models.PositiveIntegerField(default=0)
     messages_processed = models.PositiveIntegerField(default=0)
@@ -111,7 +114,11 @@ class Feed(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["seller", "-created_at", "-id"], name="feed_seller_recent"),
-            models.Index(fields=["processing_status", "heartbeat_at"], name="feed_status"),
+            models.Index(
+                fields=["processing_status"],
+                condition=models.Q(processing_status__in=["IN_QUEUE", "IN_PROGRESS"]),
+                name="feed_active",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,23 +3,31 @@ cancellation service, record a result per failed or warned message, and write th
 
 Each batch commits its cancellations together with its results and the feed's progress, so a
 worker that dies mid-feed leaves a consistent state: the next run resumes after the last
-committed batch, and nothing is applied twice."""
+committed batch, and nothing is applied twice.
+
+A feed is owned by the task that claimed it. When that task's worker dies, a live worker's sweep
+fails the task (`core.workers`) and queues the feed again (`feeds_recover`); the new task takes
+it over. Every batch checks, under the feed's lock, that its task still owns the feed and that
+the feed is where the batch starts, so a task that was given up for dead changes nothing."""
 
 import datetime
 import itertools
 import logging
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, cast
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
 from sellerdesk.catalog.services import listings_update
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedResult, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
 from sellerdesk.feeds.parsers.adjustment import Adjustment
@@ -55,8 +63,12 @@ logger = logging.getLogger(__name__)
 # and far fewer pages written again by the next batch) but hold their orders' locks longer and
 # take more memory; see docs/benchmarks.md, "Feeds".
 BATCH_SIZE = 1000
-# A feed whose worker has not reported for this long is taken over by the next run.
-LEASE = datetime.timedelta(minutes=2)
+# Runs of one feed (claims by a task) before it is given up: a feed that kills its worker or
+# fails its task every time ends FATAL instead of running for ever.
+MAX_RUNS = 5
+# A feed in queue this long without a task to run it gets one.
+QUEUE_GRACE = datetime.timedelta(seconds=5)
+RECOVERY_PRIORITY = 10  # tasks' default is 0; higher runs first
 DEFAULT_REASON = "GeneralAdjustment"
 
 Record = Acknowledgement | ShipmentConfirmation | Adjustment | InventoryUpdate | RecordError
@@ -114,16 +126,36 @@ WARNINGS = frozenset(
 )
 
 
-def feed_process(*, feed_pk: int) -> str:
+class FeedTakenOver(Exception):
+    """Another task owns the feed now: this one was given up for dead."""
+
+
+def feed_process(*, feed_pk: int, task_id: str) -> str:
+    """Process a feed as the task `task_id`, or resume it after the last committed batch."""
     # Reports are in English, as the marketplace's are, whoever submitted the feed.
     with translation.override("en"):
-        return _process(feed_pk=feed_pk)
+        try:
+            return _process(feed_pk=feed_pk, task_id=task_id)
+        except FeedTakenOver:
+            logger.warning("Feed %s was taken over by another task; %s stops.", feed_pk, task_id)
+            return "taken_over"
 
 
-def _process(*, feed_pk: int) -> str:
-    feed = _claim(feed_pk=feed_pk)
+def _process(*, feed_pk: int, task_id: str) -> str:
+    feed = _claim(feed_pk=feed_pk, task_id=task_id)
     if feed is None:
         return "skipped"
+    if feed.runs > MAX_RUNS:
+        _finish_fatal(
+            feed=feed,
+            rejected=FeedRejected(
+                FileProblem.PROCESSING_INTERRUPTED,
+                f"Processing stopped {MAX_RUNS} times before the end of the file (the worker "
+                f"died or failed); the first {feed.records_done} messages were applied and are "
+                "reported; the rest were not.",
+            ),
+        )
+        return "fatal"
     with feed.input_document.file.open("rb") as source:
         records = PARSERS[feed.feed_type](cast(BinaryIO, source))
         try:
@@ -142,7 +174,7 @@ def _process(*, feed_pk: int) -> str:
     return "done"
 
 
-def _claim(*, feed_pk: int) -> Feed | None:
+def _claim(*, feed_pk: int, task_id: str) -> Feed | None:
     now = timezone.now()
     with transaction.atomic():
         feed = (
@@ -153,16 +185,37 @@ def _claim(*, feed_pk: int) -> Feed | None:
         )
         if feed is None:
             return None
-        running = feed.processing_status == Feed.Status.IN_PROGRESS
-        if running and feed.heartbeat_at and feed.heartbeat_at > now - LEASE:
-            return None  # another worker is on it
         if feed.processing_status not in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS}:
             return None
+        running = feed.processing_status == Feed.Status.IN_PROGRESS
+        if running and feed.claimed_by != task_id and _task_running(feed.claimed_by):
+            return None  # its task is alive and on it
         feed.processing_status = Feed.Status.IN_PROGRESS
         feed.processing_start_time = feed.processing_start_time or now
-        feed.heartbeat_at = now
-        feed.save(update_fields=["processing_status", "processing_start_time", "heartbeat_at"])
+        feed.claimed_by = task_id
+        feed.runs += 1
+        feed.save(
+            update_fields=["processing_status", "processing_start_time", "claimed_by", "runs"]
+        )
     return feed
+
+
+def _task_running(task_id: str) -> bool:
+    try:
+        pk = uuid.UUID(task_id)
+    except ValueError:
+        return False  # not a queued task (a direct call), or none
+    return DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING).exists()
+
+
+def _hold(*, feed: Feed, position: int | None = None) -> None:
+    """Inside a transaction: lock the feed and check that this task still owns it (and, for a
+    batch, that the feed is where the batch starts)."""
+    owned = Feed.objects.select_for_update().filter(pk=feed.pk, claimed_by=feed.claimed_by)
+    if position is not None:
+        owned = owned.filter(records_done=position)
+    if not list(owned.values_list("pk", flat=True)):
+        raise FeedTakenOver(feed.feed_id)
 
 
 def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) -> None:
@@ -211,6 +264,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                 )
             cancels.append((position, record, request))
     with transaction.atomic():
+        _hold(feed=feed, position=first_position)
         with transaction.atomic():
             outcomes = orders_cancel(
                 seller=feed.seller,
@@ -285,7 +339,6 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             messages_with_error=F("messages_with_error") + len(errors),
             messages_with_warning=F("messages_with_warning") + len(warned),
             projected_cancellations=F("projected_cancellations") + projected,
-            heartbeat_at=timezone.now(),
         )
 
 
@@ -429,31 +482,37 @@ def _result(
 
 def _finish(*, feed: Feed) -> None:
     feed.refresh_from_db()
-    summary = ReportSummary(
+    forecast = [_forecast(feed)] if feed.dry_run else []
+    _store_report(
+        feed=feed,
+        summary=_summary(feed, status_code="Complete"),
+        results=itertools.chain(forecast, _message_results(feed)),
+        status=Feed.Status.DONE,
+    )
+
+
+def _summary(feed: Feed, *, status_code: str) -> ReportSummary:
+    return ReportSummary(
         document_transaction_id=feed.feed_id,
-        status_code="Complete",
+        status_code=status_code,
         processed=feed.messages_processed,
         successful=feed.messages_successful,
         with_error=feed.messages_with_error,
         with_warning=feed.messages_with_warning,
     )
-    forecast = [_forecast(feed)] if feed.dry_run else []
-    results = itertools.chain(
-        forecast,
-        (
-            MessageResult(
-                message_id=int(row.message_id),
-                result_code=row.result_code,
-                message_code=row.message_code,
-                description=row.description,
-                amazon_order_id=row.amazon_order_id or None,
-                order_item_id=row.order_item_id or None,
-                sku=row.sku or None,
-            )
-            for row in feed.results.order_by("position", "message_code").iterator(chunk_size=2000)
-        ),
-    )
-    _store_report(feed=feed, summary=summary, results=results, status=Feed.Status.DONE)
+
+
+def _message_results(feed: Feed) -> Iterator[MessageResult]:
+    for row in feed.results.order_by("position", "message_code").iterator(chunk_size=2000):
+        yield MessageResult(
+            message_id=int(row.message_id),
+            result_code=row.result_code,
+            message_code=row.message_code,
+            description=row.description,
+            amazon_order_id=row.amazon_order_id or None,
+            order_item_id=row.order_item_id or None,
+            sku=row.sku or None,
+        )
 
 
 def _forecast(feed: Feed) -> MessageResult:
@@ -477,15 +536,9 @@ def _forecast(feed: Feed) -> MessageResult:
 
 
 def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:
-    summary = ReportSummary(
-        document_transaction_id=feed.feed_id,
-        status_code="Rejected",
-        processed=0,
-        successful=0,
-        with_error=0,
-        with_warning=0,
-    )
-    result = MessageResult(
+    """End the feed FATAL. A whole-file problem is found before anything is applied; a feed
+    given up after MAX_RUNS reports the messages its committed batches applied."""
+    fatal = MessageResult(
         message_id=0,
         result_code="Error",
         message_code=int(rejected.code),
@@ -494,7 +547,13 @@ def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:
     Feed.objects.filter(pk=feed.pk).update(
         fatal_code=int(rejected.code), fatal_description=rejected.description
     )
-    _store_report(feed=feed, summary=summary, results=[result], status=Feed.Status.FATAL)
+    feed.refresh_from_db()
+    _store_report(
+        feed=feed,
+        summary=_summary(feed, status_code="Rejected"),
+        results=itertools.chain([fatal], _message_results(feed)),
+        status=Feed.Status.FATAL,
+    )
 
 
 def _store_report(
@@ -519,6 +578,7 @@ def _store_report(
             content_type = "text/tab-separated-values; charset=UTF-8"
         report.seek(0)
         with transaction.atomic():
+            _hold(feed=feed)
             document = feed_result_document_create(
                 seller=feed.seller, content_type=content_type, content=report
             )
@@ -526,19 +586,35 @@ def _store_report(
                 result_document=document,
                 processing_status=status,
                 processing_end_time=timezone.now(),
-                heartbeat_at=timezone.now(),
             )
 
 
-def feeds_requeue() -> int:
-    """Queue every feed whose task was lost: in queue, or in progress with a stale heartbeat."""
+def feeds_recover() -> int:
+    """Queue a task for every feed that has none to run it: in progress when its task died with
+    its worker or failed, or in queue when its task was never queued. Run by every live
+    worker's sweep; returns how many feeds were queued."""
     from sellerdesk.feeds.tasks import process_feed
 
-    stale = timezone.now() - LEASE
-    feeds = Feed.objects.filter(processing_status=Feed.Status.IN_QUEUE) | Feed.objects.filter(
-        processing_status=Feed.Status.IN_PROGRESS, heartbeat_at__lt=stale
+    active = Feed.objects.filter(
+        Q(processing_status=Feed.Status.IN_PROGRESS)
+        | Q(processing_status=Feed.Status.IN_QUEUE, created_at__lt=timezone.now() - QUEUE_GRACE)
     )
-    ids = list(feeds.values_list("pk", flat=True))
-    for pk in ids:
-        process_feed.enqueue(pk)
-    return len(ids)
+    feed_pks = list(active.values_list("pk", flat=True))
+    if not feed_pks:
+        return 0
+    tasks = DBTaskResult.objects.filter(
+        task_path=process_feed.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    )
+    covered = {_feed_pk_of(arguments) for arguments in tasks.values_list("args_kwargs", flat=True)}
+    orphans = [pk for pk in feed_pks if pk not in covered]
+    for pk in orphans:
+        # Ahead of the work queued meanwhile: a feed taken over continues before new work.
+        process_feed.using(priority=RECOVERY_PRIORITY).enqueue(pk)
+    if orphans:
+        logger.warning("Queued %d feed(s) that had no task to run them.", len(orphans))
+    return len(orphans)
+
+
+def _feed_pk_of(arguments: dict) -> object:
+    return arguments["args"][0] if arguments["args"] else arguments["kwargs"].get("feed_pk")

@@ -41,6 +41,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # The worker sending it: if that worker dies, the email is due again at once.
+    claimed_by = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -63,3 +65,23 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class MailServerStatus(models.Model):
+    """Whether the mail server answers, as the last delivery found it (one row per mailer).
+
+    While it is down, deliveries stop and one probe connection is made at a time, with backoff;
+    the emails keep their place. The first connection that works again makes every waiting
+    email due at once."""
+
+    mailer = models.CharField(max_length=32, unique=True)
+    down_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    next_probe_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "mail server status"
+
+    def __str__(self) -> str:
+        return f"{self.mailer}: {'down' if self.down_since else 'up'}"

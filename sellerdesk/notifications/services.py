@@ -1,16 +1,12 @@
-"""The email outbox: queue in the change's transaction, deliver after commit, retry with
-backoff, and never lose a row. Buyers get an email for each cancellation and refund; a seller's
-users get the cancellation rate alert."""
+"""The email outbox: queue in the change's transaction; `delivery` sends after commit, retries
+and never loses a row. Buyers get an email for each cancellation and refund; a seller's users
+get the cancellation rate alert."""
 
-import datetime
 import logging
 import os
 import time
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
-from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
@@ -25,14 +21,8 @@ from sellerdesk.notifications.rendering import (
     rate_alert_message,
 )
 from sellerdesk.orders.models import OrderEvent
-from sellerdesk.orders.services import order_event_record
 
 logger = logging.getLogger(__name__)
-
-# A worker that claimed an email and died releases it when the lease runs out.
-SEND_LEASE = datetime.timedelta(minutes=2)
-# Emails per delivery task: one SMTP connection serves a batch.
-DELIVERY_BATCH = 100
 
 
 def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[OutboundEmail]:
@@ -91,11 +81,12 @@ def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[O
 
 
 def _deliver_on_commit(emails: list[OutboundEmail]) -> None:
+    """One delivery task per transaction that queued emails: it sends whatever is due. Should
+    it be lost (its worker killed before it was queued), a live worker's sweep queues another."""
     from sellerdesk.notifications.tasks import deliver_outbound_emails
 
-    ids = [email.pk for email in emails]
-    for start in range(0, len(ids), DELIVERY_BATCH):
-        enqueue_on_commit(deliver_outbound_emails, ids[start : start + DELIVERY_BATCH])
+    if emails:
+        enqueue_on_commit(deliver_outbound_emails)
 
 
 def _time_ordered_hex() -> str:
@@ -118,139 +109,3 @@ def outbound_email_bodies(email: OutboundEmail) -> Bodies:
     return email_bodies(
         kind=email.kind, order=email.order, event=email.event, language=email.language
     )
-
-
-def outbound_emails_deliver(*, email_ids: list[int]) -> dict[str, int]:
-    """Deliver a batch of queued emails over one SMTP connection."""
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
-    connection = mailers.default
-    with connection:
-        for email_id in email_ids:
-            counts[outbound_email_deliver(email_id=email_id, connection=connection)] += 1
-    return counts
-
-
-def outbound_email_deliver(*, email_id: int, connection: BaseEmailBackend | None = None) -> str:
-    """Send one queued email. Safe to run twice and concurrently: a lease lets only one worker
-    send; success is recorded with an event on the order; failure schedules a retry."""
-    email = _claim(email_id=email_id)
-    if email is None:
-        return "skipped"
-    try:
-        _send(email, connection=connection or mailers.default)
-    except Exception as error:
-        about = f"order {email.order_id}" if email.order_id else f"seller {email.seller_id}"
-        logger.warning("Email %s about %s failed: %s", email.pk, about, error)
-        retry_at = _record_failure(email=email, error=error)
-        if retry_at is not None:
-            from sellerdesk.notifications.tasks import deliver_outbound_emails
-
-            deliver_outbound_emails.using(run_after=retry_at).enqueue([email.pk])
-        return "failed"
-    _record_success(email=email)
-    return "sent"
-
-
-def outbound_emails_requeue(*, include_failed: bool = False) -> int:
-    """Queue a delivery task for every email that is due: pending ones whose task was lost with
-    a dead worker, sends whose lease ran out, and (when asked) those that used all attempts."""
-    from sellerdesk.notifications.tasks import deliver_outbound_emails
-
-    now = timezone.now()
-    statuses = [OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING]
-    if include_failed:
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).update(
-            status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=now
-        )
-    due = OutboundEmail.objects.filter(status__in=statuses, next_attempt_at__lte=now).exclude(
-        lease_expires_at__gt=now
-    )
-    ids = list(due.values_list("pk", flat=True))
-    for start in range(0, len(ids), DELIVERY_BATCH):
-        deliver_outbound_emails.enqueue(ids[start : start + DELIVERY_BATCH])
-    return len(ids)
-
-
-def _claim(*, email_id: int) -> OutboundEmail | None:
-    now = timezone.now()
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(of=("self",))
-            .select_related("order", "event")
-            .filter(pk=email_id)
-            .first()
-        )
-        if email is None or email.status in {
-            OutboundEmail.Status.SENT,
-            OutboundEmail.Status.FAILED,
-        }:
-            return None
-        if email.next_attempt_at > now:
-            return None  # an earlier task; the retry task is queued for later
-        if (
-            email.status == OutboundEmail.Status.SENDING
-            and email.lease_expires_at
-            and (email.lease_expires_at > now)
-        ):
-            return None  # another worker is sending it right now
-        email.status = OutboundEmail.Status.SENDING
-        email.attempts += 1
-        email.lease_expires_at = now + SEND_LEASE
-        fields = ["status", "attempts", "lease_expires_at"]
-        if not email.body_text:
-            bodies = outbound_email_bodies(email)
-            email.body_text, email.body_html = bodies.text, bodies.html
-            fields += ["body_text", "body_html"]
-        email.save(update_fields=fields)
-    return email
-
-
-def _send(email: OutboundEmail, *, connection: BaseEmailBackend) -> None:
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=email.from_address,
-        to=[email.to_address],
-        headers={"Message-ID": email.message_id, "Content-Language": email.language},
-    )
-    message.attach_alternative(email.body_html, "text/html")
-    connection.send_messages([message])
-
-
-def _record_success(*, email: OutboundEmail) -> None:
-    with transaction.atomic():
-        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
-        if locked.status == OutboundEmail.Status.SENT:
-            return
-        locked.status = OutboundEmail.Status.SENT
-        locked.sent_at = timezone.now()
-        locked.lease_expires_at = None
-        locked.last_error = ""
-        locked.save(update_fields=["status", "sent_at", "lease_expires_at", "last_error"])
-        order = locked.order
-        if order is None:
-            return  # a seller's email: no order timeline to record it on
-        order_event_record(
-            order=order,
-            kind=OrderEvent.Kind.EMAIL_SENT,
-            source=OrderEvent.Source.SYSTEM,
-            data={"email_id": locked.pk, "to": locked.to_address, "subject": locked.subject},
-        )
-
-
-def _record_failure(*, email: OutboundEmail, error: Exception) -> datetime.datetime | None:
-    """Back off exponentially; after the last attempt the email waits for an operator."""
-    with transaction.atomic():
-        locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
-        locked.last_error = f"{type(error).__name__}: {error}"[:2000]
-        locked.lease_expires_at = None
-        if locked.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-            locked.status = OutboundEmail.Status.FAILED
-            retry_at = None
-        else:
-            locked.status = OutboundEmail.Status.PENDING
-            delay = settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (locked.attempts - 1)
-            retry_at = timezone.now() + datetime.timedelta(seconds=min(delay, 6 * 3600))
-            locked.next_attempt_at = retry_at
-        locked.save(update_fields=["last_error", "lease_expires_at", "status", "next_attempt_at"])
-    return retry_at

@@ -3,15 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from sellerdesk.catalog.models import InventoryLedgerEntry
-from sellerdesk.core.errors import InvalidTransition
+from sellerdesk.core.workers import lost_tasks_fail, worker_register
 from sellerdesk.feeds import processing
 from sellerdesk.feeds.models import Feed, FeedType
-from sellerdesk.feeds.processing import feeds_requeue
-from sellerdesk.feeds.services import feed_cancel, feed_submit
+from sellerdesk.feeds.processing import feeds_recover
+from sellerdesk.feeds.services import feed_submit
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.orders.services import order_confirm_shipment
@@ -280,6 +279,13 @@ def test_a_wrong_message_type_is_fatal(seller):
     assert (feed.processing_status, feed.fatal_code) == ("FATAL", 5002)
 
 
+def running_task_of(feed: Feed, worker_id: str) -> str:
+    """Claim the feed's queued task for a worker, as db_worker does; its id."""
+    task = DBTaskResult.objects.get(task_path="sellerdesk.feeds.tasks.process_feed")
+    task.claim(worker_id)
+    return str(task.pk)
+
+
 def test_a_killed_worker_resumes_and_cancels_every_order_exactly_once(seller, monkeypatch):
     listing = make_listing(seller, quantity=100)
     orders = [make_order(seller, (listing, 1)) for _ in range(7)]
@@ -297,113 +303,106 @@ def test_a_killed_worker_resumes_and_cancels_every_order_exactly_once(seller, mo
 
     monkeypatch.setattr(processing, "_apply_batch", dies_after_two_batches)
     feed = submit(seller, content)
+    task_id = running_task_of(feed, "a-worker-that-dies")
     with pytest.raises(SystemExit):
-        processing.feed_process(feed_pk=feed.pk)
+        processing.feed_process(feed_pk=feed.pk, task_id=task_id)
     feed.refresh_from_db()
-    halfway = (feed.processing_status, feed.records_done)
+    halfway = (feed.processing_status, feed.records_done, feed.claimed_by)
     monkeypatch.setattr(processing, "_apply_batch", real_apply)
-    Feed.objects.filter(pk=feed.pk).update(heartbeat_at=timezone.now() - processing.LEASE)
-    DBTaskResult.objects.all().delete()
 
-    assert feeds_requeue() == 1
+    # The worker never beats again: a live worker's sweep fails its task and queues the feed.
+    recovered = (lost_tasks_fail(), feeds_recover(), feeds_recover())
     run_tasks()
 
     feed.refresh_from_db()
-    assert halfway == ("IN_PROGRESS", 6)
+    assert halfway == ("IN_PROGRESS", 6, task_id)
+    assert recovered == (1, 1, 0)
+    assert DBTaskResult.objects.get(pk=task_id).status == "FAILED"
     assert (feed.processing_status, feed.messages_processed, feed.messages_with_error) == (
         "DONE",
         8,
         1,
     )
+    assert feed.runs == 2
     assert Order.objects.filter(status="Canceled").count() == 7
     assert OrderEvent.objects.filter(kind="cancelled").count() == 7
     assert OutboundEmail.objects.count() == 7
-    assert results(feed) == [(9, "Error", 18001)]
 
 
-def test_a_feed_can_be_cancelled_only_while_in_queue(seller):
+def test_a_feed_whose_task_runs_on_a_live_worker_is_left_to_it(seller):
     order = make_order(seller)
-    queued = submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
+    feed = submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
+    worker_register(worker_id="alive", queues="*")
+    task_id = running_task_of(feed, "alive")
+    processing._claim(feed_pk=feed.pk, task_id=task_id)
 
-    feed_cancel(seller=seller, feed_id=queued.feed_id)
-    run_tasks()
-
-    queued.refresh_from_db()
-    order.refresh_from_db()
-    assert (queued.processing_status, order.status) == ("CANCELLED", "Unshipped")
-    with pytest.raises(InvalidTransition):
-        feed_cancel(seller=seller, feed_id=queued.feed_id)
-
-
-def test_money_is_untouched_by_a_cancellation_feed(seller):
-    order = make_order(seller, (make_listing(seller, price="10.10"), 3))
-
-    submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
-    run_tasks()
-
-    order.refresh_from_db()
-    assert order.order_total == Decimal("30.30")
-
-
-def test_a_shipment_confirmation_file_ships_and_reports_what_cannot_ship(seller):
-    mug, vase = make_listing(seller, quantity=20), make_listing(seller, quantity=20)
-    whole = make_order(seller, (mug, 2))
-    partial = make_order(seller, (mug, 1), (vase, 2))
-    pending = make_order(seller, payment_authorized=False)
-    vase_item = partial.items.get(listing=vase)
-    header = "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\ttracking-number\n"
-    content = header + "".join(
-        [
-            f"{whole.amazon_order_id}\t\t\t2026-11-20\tPostNord\tUA1SE\n",
-            f"{partial.amazon_order_id}\t{vase_item.order_item_id}\t1\t2026-11-20\tDHL\tJD2\n",
-            f"{pending.amazon_order_id}\t\t\t2026-11-20\tPostNord\tUA3SE\n",
-            f"{whole.amazon_order_id}\t\t\t2026-11-21\tPostNord\tUA4SE\n",
-        ]
-    )
-
-    feed = submit(seller, content, feed_type=FeedType.FULFILLMENT_FILE)
-    run_tasks()
+    recovered = (lost_tasks_fail(), feeds_recover())
+    second = processing.feed_process(feed_pk=feed.pk, task_id="another-task")
 
     feed.refresh_from_db()
-    assert (feed.processing_status, feed.messages_successful) == ("DONE", 2)
-    assert results(feed) == [(4, "Error", 18017), (5, "Error", 18017)]
-    whole.refresh_from_db()
-    partial.refresh_from_db()
-    assert (whole.status, partial.status) == ("Shipped", "PartiallyShipped")
-    event = partial.events.get(kind="shipment_confirmed")
-    assert (event.data["carrier"], event.data["tracking_number"], event.data["ship_date"]) == (
-        "DHL",
-        "JD2",
-        "2026-11-20",
-    )
-    assert event.source == "file"
-
-
-def test_an_order_fulfillment_xml_feed_ships_item_quantities(seller):
-    order = make_order(seller, (make_listing(seller, quantity=10), 3))
-    item_id = order.items.get().order_item_id
-    content = envelope(
-        "<Message><MessageID>1</MessageID><OrderFulfillment>"
-        f"<AmazonOrderID>{order.amazon_order_id}</AmazonOrderID>"
-        "<FulfillmentDate>2026-11-20T10:00:00+01:00</FulfillmentDate>"
-        "<FulfillmentData><CarrierCode>PostNord</CarrierCode>"
-        "<ShipperTrackingNumber>UA9SE</ShipperTrackingNumber></FulfillmentData>"
-        f"<Item><AmazonOrderItemCode>{item_id}</AmazonOrderItemCode><Quantity>2</Quantity></Item>"
-        "</OrderFulfillment></Message>",
-        message_type="OrderFulfillment",
-    )
-
-    feed = submit(seller, content, feed_type=FeedType.ORDER_FULFILLMENT, source=Feed.Source.API)
-    run_tasks()
-
-    feed.refresh_from_db()
-    assert (feed.processing_status, feed.messages_successful, feed.messages_with_error) == (
-        "DONE",
-        1,
+    assert recovered == (0, 0)
+    assert second == "skipped"
+    assert (feed.processing_status, feed.claimed_by, feed.records_done) == (
+        "IN_PROGRESS",
+        task_id,
         0,
     )
-    order.refresh_from_db()
-    assert (order.status, order.items.get().quantity_shipped) == ("PartiallyShipped", 2)
-    assert "<MessagesSuccessful>1</MessagesSuccessful>" in (
-        feed.result_document.file.open("rb").read().decode()
-    )
+
+
+def test_a_task_given_up_for_dead_applies_nothing_more(seller, monkeypatch):
+    listing = make_listing(seller, quantity=100)
+    orders = [make_order(seller, (listing, 1)) for _ in range(4)]
+    content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
+    monkeypatch.setattr(processing, "BATCH_SIZE", 2)
+    real_apply = processing._apply_batch
+
+    def taken_over_after_the_first_batch(**kwargs):
+        real_apply(**kwargs)
+        Feed.objects.filter(pk=kwargs["feed"].pk).update(claimed_by="the-task-that-took-over")
+
+    monkeypatch.setattr(processing, "_apply_batch", taken_over_after_the_first_batch)
+    feed = submit(seller, content)
+
+    outcome = processing.feed_process(feed_pk=feed.pk, task_id="slow-task")
+
+    feed.refresh_from_db()
+    assert outcome == "taken_over"
+    assert (feed.processing_status, feed.records_done) == ("IN_PROGRESS", 2)
+    assert OrderEvent.objects.filter(kind="cancelled").count() == 2
+
+
+def test_a_feed_that_stops_its_worker_every_time_ends_fatal_with_what_it_applied(
+    seller, monkeypatch
+):
+    listing = make_listing(seller, quantity=100)
+    orders = [make_order(seller, (listing, 1)) for _ in range(3)]
+    content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
+    monkeypatch.setattr(processing, "BATCH_SIZE", 1)
+    real_apply = processing._apply_batch
+
+    def dies_after_one_batch(**kwargs):
+        real_apply(**kwargs)
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(processing, "_apply_batch", dies_after_one_batch)
+    feed = submit(seller, content)
+    with pytest.raises(SystemExit):
+        processing.feed_process(feed_pk=feed.pk, task_id="first")
+    # Every run after it died too, before applying anything more.
+    Feed.objects.filter(pk=feed.pk).update(runs=processing.MAX_RUNS)
+
+    outcome = processing.feed_process(feed_pk=feed.pk, task_id="one-too-many")
+
+    feed.refresh_from_db()
+    assert outcome == "fatal"
+    assert (feed.processing_status, feed.fatal_code) == ("FATAL", 5008)
+    assert "stopped 5 times" in feed.fatal_description
+    assert (feed.messages_processed, feed.messages_successful) == (1, 1)
+    assert OrderEvent.objects.filter(kind="cancelled").count() == 1
+    with feed.result_document.file.open("rb") as report:
+        lines = report.read().decode().splitlines()
+    assert lines[:3] == [
+        "Feed Processing Summary:",
+        "\tNumber of records processed\t1",
+        "\tNumber of records successful\t1",
+    ]

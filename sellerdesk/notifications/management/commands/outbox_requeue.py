@@ -2,22 +2,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sellerdesk.notifications.services import outbound_emails_requeue
+from sellerdesk.notifications.delivery import outbound_emails_retry_failed, outbox_recover
 
 
 class Command(BaseCommand):
     help = (
-        "Queue delivery of every buyer email that is due (after a worker died or an outage). "
-        "Run it when workers start, and from cron every few minutes."
+        "Release emails claimed by dead workers and queue delivery of what is due. Workers do "
+        "this by themselves every few seconds; --include-failed also gives the emails that "
+        "used all their attempts, or were refused for good, a new start."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--include-failed",
             action="store_true",
-            help="Also retry emails that used all their attempts.",
+            help="Also retry emails that used all their attempts or were refused.",
         )
 
     def handle(self, *args: Any, include_failed: bool = False, **options: Any) -> None:
-        count = outbound_emails_requeue(include_failed=include_failed)
-        self.stdout.write(f"Queued {count} email(s) for delivery.")
+        retried = outbound_emails_retry_failed() if include_failed else 0
+        released = outbox_recover()
+        self.stdout.write(
+            f"Released {released} email(s) from dead workers; {retried} failed email(s) "
+            "retried; delivery is queued if anything is due."
+        )
