@@ -49,10 +49,11 @@ from bench import generate  # noqa: E402
 from sellerdesk.accounts.models import Seller, User  # noqa: E402
 from sellerdesk.cancellations.reasons import CancelReason  # noqa: E402
 from sellerdesk.cancellations.services import order_cancel  # noqa: E402
+from sellerdesk.core.pages import Position  # noqa: E402
 from sellerdesk.metrics.rates import cancellation_rate  # noqa: E402
 from sellerdesk.metrics.selectors import customer_metrics  # noqa: E402
 from sellerdesk.orders.models import Order, OrderEvent, OrderStatus  # noqa: E402
-from sellerdesk.orders.selectors import PAGE_SIZES, encode_cursor  # noqa: E402
+from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter, order_list_cursor  # noqa: E402
 
 PAGE_SIZE = PAGE_SIZES[0]
 
@@ -146,6 +147,7 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
     mine = Order.objects.filter(seller=seller)
     newest = mine.order_by("-purchase_date", "-pk").values_list("purchase_date", "pk")
     date, pk = newest[DEEP_POSITION - 1]  # an OFFSET walk, once: the page then starts there
+    deep = order_list_cursor(seller=seller, filters=OrderFilter(), after=Position(date, pk))
     last = Order.objects.order_by("-pk").values_list("pk", flat=True)[0]
     sample = random.Random(generate.SEED).sample(range(1, last + 1), 2 * (WARMUP + repeat))
     searched = list(mine.filter(pk__in=sample).values_list("amazon_order_id", flat=True))
@@ -155,7 +157,7 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
         Page("Search by order id", [f"/orders/?q={order_id}" for order_id in searched], 1),
         Page(
             f"Deep page (order {DEEP_POSITION:,})",
-            [f"/orders/?cursor={encode_cursor(date, pk)}"],
+            [f"/orders/?cursor={deep}"],
             PAGE_SIZE,
         ),
         Page("Extra: search by a rare SKU", ["/orders/?q=NH-0040"], PAGE_SIZE, target=None),

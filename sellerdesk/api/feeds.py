@@ -7,24 +7,30 @@ the same 404 as a missing one."""
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from django.core import signing
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from sellerdesk.accounts.models import Seller
 from sellerdesk.api.documents import download_url, is_compressed, upload_url
+from sellerdesk.api.errors import ERRORS, ErrorList
+from sellerdesk.api.params import (
+    Moment,
+    list_values,
+    next_token,
+    next_token_read,
+    request_seller,
+)
 from sellerdesk.core.errors import InvalidInput, InvalidTransition
+from sellerdesk.core.pages import EARLIEST
 from sellerdesk.feeds.models import Feed as FeedModel
-from sellerdesk.feeds.selectors import feed_document_get, feed_get, feeds_recent
+from sellerdesk.feeds.selectors import FeedFilter, feed_document_get, feed_get, feed_list
 from sellerdesk.feeds.services import feed_cancel, feed_create, feed_document_create
 
 router = Router(tags=["feeds"])
 
-PAGE_CURSOR_SALT = "sellerdesk.api.feeds.next-token"
+# What a nextToken is of: a token of another list is not valid here.
+LIST_KIND = "feeds.getFeeds"
 DEFAULT_PAGE_SIZE = 10
 FILTER_MAX_VALUES = 10
 # Feeds are listed back this far unless createdSince says otherwise, as on SP-API.
@@ -44,16 +50,6 @@ class CompressionAlgorithm(StrEnum):
 
 
 # Schemas carry SP-API's model names, so the two OpenAPI documents read alike.
-
-
-class Error(Schema):
-    code: str
-    message: str
-    details: str | None = None
-
-
-class ErrorList(Schema):
-    errors: list[Error]
 
 
 class CreateFeedDocumentSpecification(Schema):
@@ -105,14 +101,11 @@ class GetFeedsQuery(Schema):
     marketplaceIds: list[str] | None = Field(None, description="Comma-separated or repeated.")
     pageSize: int | None = Field(None, ge=1, le=100, description="1 to 100; 10 by default.")
     processingStatuses: list[str] | None = Field(None, description="Comma-separated or repeated.")
-    createdSince: datetime.datetime | None = Field(None, description="90 days ago by default.")
-    createdUntil: datetime.datetime | None = Field(None, description="Now by default.")
+    createdSince: Moment | None = Field(None, description="90 days ago by default.")
+    createdUntil: Moment | None = Field(None, description="Now by default.")
     nextToken: str | None = Field(
         None, description="From the previous page; when given, it is the only parameter."
     )
-
-
-ERRORS: dict[int, Any] = {400: ErrorList, 403: ErrorList}
 
 
 @router.post(
@@ -122,7 +115,7 @@ ERRORS: dict[int, Any] = {400: ErrorList, 403: ErrorList}
     summary="Create a feed document and get a URL to upload its contents to",
 )
 def create_feed_document(request: HttpRequest, body: CreateFeedDocumentSpecification) -> Status:
-    document = feed_document_create(seller=_seller(request), content_type=body.contentType)
+    document = feed_document_create(seller=request_seller(request), content_type=body.contentType)
     return Status(
         201,
         CreateFeedDocumentResponse(
@@ -139,7 +132,7 @@ def create_feed_document(request: HttpRequest, body: CreateFeedDocumentSpecifica
 )
 def create_feed(request: HttpRequest, body: CreateFeedSpecification) -> Status:
     feed = feed_create(
-        seller=_seller(request),
+        seller=request_seller(request),
         feed_type=body.feedType,
         input_document_id=body.inputFeedDocumentId,
         marketplace_ids=body.marketplaceIds,
@@ -156,20 +149,23 @@ def create_feed(request: HttpRequest, body: CreateFeedSpecification) -> Status:
     exclude_none=True,
 )
 def get_feeds(request: HttpRequest, query: Query[GetFeedsQuery]) -> GetFeedsResponse:
-    seller = _seller(request)
+    seller = request_seller(request)
     if query.nextToken is not None:
         if query.model_dump(exclude_none=True).keys() != {"nextToken"}:
             raise InvalidInput(
                 "nextToken must be the only parameter.", code="next_token_with_filters"
             )
-        listing = _listing_from_token(seller=seller, token=query.nextToken)
+        listing, after = next_token_read(
+            query.nextToken, name="nextToken", kind=LIST_KIND, seller=seller, listing=_Listing
+        )
     else:
-        listing = _listing_from_query(query)
-    feeds = list(_feeds_after(seller=seller, listing=listing)[: listing.page_size + 1])
-    page, more = feeds[: listing.page_size], len(feeds) > listing.page_size
+        listing, after = _listing(query), None
+    page = feed_list(
+        seller=seller, filters=listing.filters, after=after, page_size=listing.page_size
+    )
     return GetFeedsResponse(
-        feeds=[_feed_out(feed) for feed in page],
-        nextToken=_next_token(seller=seller, listing=listing, last=page[-1]) if more else None,
+        feeds=[_feed_out(feed) for feed in page.rows],
+        nextToken=next_token(kind=LIST_KIND, seller=seller, listing=listing, after=page.next_after),
     )
 
 
@@ -181,7 +177,7 @@ def get_feeds(request: HttpRequest, query: Query[GetFeedsQuery]) -> GetFeedsResp
     exclude_none=True,
 )
 def get_feed(request: HttpRequest, feedId: str) -> Feed:
-    return _feed_out(feed_get(seller=_seller(request), feed_id=feedId))
+    return _feed_out(feed_get(seller=request_seller(request), feed_id=feedId))
 
 
 @router.delete(
@@ -192,7 +188,7 @@ def get_feed(request: HttpRequest, feedId: str) -> Feed:
 )
 def cancel_feed(request: HttpRequest, feedId: str) -> HttpResponse:
     try:
-        feed_cancel(seller=_seller(request), feed_id=feedId)
+        feed_cancel(seller=request_seller(request), feed_id=feedId)
     except InvalidTransition as error:
         # SP-API answers a feed past IN_QUEUE with 400, not 409.
         raise InvalidInput(error.message, code=error.code) from error
@@ -207,17 +203,12 @@ def cancel_feed(request: HttpRequest, feedId: str) -> HttpResponse:
     exclude_none=True,
 )
 def get_feed_document(request: HttpRequest, feedDocumentId: str) -> FeedDocument:
-    document = feed_document_get(seller=_seller(request), document_id=feedDocumentId)
+    document = feed_document_get(seller=request_seller(request), document_id=feedDocumentId)
     return FeedDocument(
         feedDocumentId=document.document_id,
         url=download_url(request, document),
         compressionAlgorithm=CompressionAlgorithm.GZIP if is_compressed(document) else None,
     )
-
-
-def _seller(request: HttpRequest) -> Seller:
-    seller: Seller = request.auth  # type: ignore[attr-defined]
-    return seller
 
 
 def _dry_run(options: dict[str, str]) -> bool:
@@ -247,114 +238,42 @@ def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
     return moment.astimezone(datetime.UTC) if moment is not None else None
 
 
-# getFeeds: filters, and a keyset page token that carries them
+# getFeeds: the filters, and the page size that a nextToken carries along with them
 
 
 @dataclass(frozen=True)
 class _Listing:
-    feed_types: list[str]
-    marketplace_ids: list[str]
-    statuses: list[str]
-    created_since: datetime.datetime
-    created_until: datetime.datetime
+    filters: FeedFilter
     page_size: int
-    # The last feed of the previous page: (created_at, pk).
-    after: tuple[datetime.datetime, int] | None = None
 
 
-def _listing_from_query(query: GetFeedsQuery) -> _Listing:
-    feed_types = _values(query.feedTypes, name="feedTypes")
+def _listing(query: GetFeedsQuery) -> _Listing:
+    feed_types = list_values(query.feedTypes, name="feedTypes", limit=FILTER_MAX_VALUES)
     if not feed_types:
         raise InvalidInput(
             "feedTypes is required unless nextToken is given.", code="feed_types_required"
         )
-    statuses = _values(query.processingStatuses, name="processingStatuses")
+    statuses = list_values(
+        query.processingStatuses, name="processingStatuses", limit=FILTER_MAX_VALUES
+    )
     unknown = sorted(set(statuses) - set(ProcessingStatus))
     if unknown:
         raise InvalidInput(
             f"Unknown processingStatuses: {', '.join(unknown)}.", code="invalid_processing_status"
         )
-    now = timezone.now()
-    created_until = _aware(query.createdUntil) or now
-    created_since = _aware(query.createdSince) or created_until - DEFAULT_LOOKBACK
+    created_until = query.createdUntil or timezone.now()
+    # A quarter back by default, but never from before the times that a token holds.
+    lookback_from = max(created_until, EARLIEST + DEFAULT_LOOKBACK)
+    created_since = query.createdSince or lookback_from - DEFAULT_LOOKBACK
     if created_since > created_until:
         raise InvalidInput("createdSince is after createdUntil.", code="invalid_date_range")
-    return _Listing(
-        feed_types=feed_types,
-        marketplace_ids=_values(query.marketplaceIds, name="marketplaceIds"),
-        statuses=statuses,
+    filters = FeedFilter(
+        feed_types=tuple(feed_types),
         created_since=created_since,
         created_until=created_until,
-        page_size=query.pageSize or DEFAULT_PAGE_SIZE,
+        statuses=tuple(statuses),
+        marketplace_ids=tuple(
+            list_values(query.marketplaceIds, name="marketplaceIds", limit=FILTER_MAX_VALUES)
+        ),
     )
-
-
-def _values(raw: list[str] | None, *, name: str) -> list[str]:
-    """SP-API sends lists comma-separated; some clients repeat the parameter instead."""
-    values = [value.strip() for item in raw or [] for value in item.split(",") if value.strip()]
-    if len(values) > FILTER_MAX_VALUES:
-        raise InvalidInput(
-            f"{name} takes at most {FILTER_MAX_VALUES} values.", code="too_many_values"
-        )
-    return values
-
-
-def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return moment.replace(tzinfo=datetime.UTC)
-
-
-def _feeds_after(*, seller: Seller, listing: _Listing) -> QuerySet[FeedModel]:
-    feeds = feeds_recent(seller=seller).filter(
-        feed_type__in=listing.feed_types,
-        created_at__gte=listing.created_since,
-        created_at__lte=listing.created_until,
-    )
-    if listing.statuses:
-        feeds = feeds.filter(processing_status__in=listing.statuses)
-    # A seller sells on one marketplace and createFeed accepts only that one, so every feed of
-    # the seller is for it: the filter keeps all of them or none (and JSON containment is not
-    # available on SQLite).
-    if listing.marketplace_ids and seller.marketplace_id not in listing.marketplace_ids:
-        feeds = feeds.none()
-    if listing.after is not None:
-        created_at, pk = listing.after
-        feeds = feeds.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    return feeds
-
-
-def _next_token(*, seller: Seller, listing: _Listing, last: FeedModel) -> str:
-    return signing.dumps(
-        {
-            "seller": seller.pk,
-            "feedTypes": listing.feed_types,
-            "marketplaceIds": listing.marketplace_ids,
-            "statuses": listing.statuses,
-            "since": listing.created_since.isoformat(),
-            "until": listing.created_until.isoformat(),
-            "pageSize": listing.page_size,
-            "after": [last.created_at.isoformat(), last.pk],
-        },
-        salt=PAGE_CURSOR_SALT,
-        compress=True,
-    )
-
-
-def _listing_from_token(*, seller: Seller, token: str) -> _Listing:
-    try:
-        state = signing.loads(token, salt=PAGE_CURSOR_SALT)
-        if state["seller"] != seller.pk:
-            raise ValueError("another seller's token")
-        after_time, after_pk = state["after"]
-        return _Listing(
-            feed_types=list(state["feedTypes"]),
-            marketplace_ids=list(state["marketplaceIds"]),
-            statuses=list(state["statuses"]),
-            created_since=datetime.datetime.fromisoformat(state["since"]),
-            created_until=datetime.datetime.fromisoformat(state["until"]),
-            page_size=int(state["pageSize"]),
-            after=(datetime.datetime.fromisoformat(after_time), int(after_pk)),
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise InvalidInput("nextToken is not valid.", code="invalid_next_token") from error
+    return _Listing(filters=filters, page_size=query.pageSize or DEFAULT_PAGE_SIZE)

@@ -15,16 +15,24 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, Query, Router, Schema
 from ninja.params import HeaderEx
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.api.feeds import ErrorList
+from sellerdesk.api.errors import ERRORS, ErrorList
 from sellerdesk.api.idempotency import HEADER as IDEMPOTENCY_KEY_HEADER
 from sellerdesk.api.idempotency import KEY_MAX_LENGTH, Reply, idempotent_reply
+from sellerdesk.api.params import (
+    Moment,
+    check_marketplaces,
+    invalid_next_token,
+    list_values,
+    next_token,
+    next_token_read,
+    request_seller,
+)
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import InvalidInput, NotFound
@@ -33,12 +41,13 @@ from sellerdesk.orders.models import Order as OrderModel
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.models import OrderItem as OrderItemModel
 from sellerdesk.orders.models import OrderStatus as DomainStatus
-from sellerdesk.orders.selectors import order_get, orders_for_api
+from sellerdesk.orders.selectors import OrderTimeFilter, order_get, order_list_by_time
 from sellerdesk.orders.services import order_confirm_shipment
 
 router = Router(tags=["orders"])
 
-PAGE_CURSOR_SALT = "sellerdesk.api.orders.next-token"
+# What a NextToken is of: a token of another list is not valid here.
+LIST_KIND = "orders.getOrders"
 MAX_PAGE_SIZE = 100
 MAX_MARKETPLACE_IDS = 50
 MAX_ORDER_IDS = 50
@@ -188,7 +197,7 @@ class PackageDetail(Schema):
     carrierName: str | None = Field(None, max_length=100, pattern=NO_CONTROL_CHARACTERS)
     shippingMethod: str | None = Field(None, max_length=100, pattern=NO_CONTROL_CHARACTERS)
     trackingNumber: str = Field(min_length=1, max_length=100, pattern=NO_CONTROL_CHARACTERS)
-    shipDate: datetime.datetime
+    shipDate: Moment
     orderItems: list[ConfirmShipmentOrderItem] = Field(min_length=1, max_length=100)
 
 
@@ -204,16 +213,16 @@ class CancelOrderRequest(Schema):
 
 class GetOrdersQuery(Schema):
     MarketplaceIds: list[str] = Field(description="Required. Comma-separated or repeated.")
-    CreatedAfter: datetime.datetime | None = Field(
+    CreatedAfter: Moment | None = Field(
         None, description="Orders purchased at or after. This or LastUpdatedAfter is required."
     )
-    CreatedBefore: datetime.datetime | None = Field(
+    CreatedBefore: Moment | None = Field(
         None, description="Orders purchased at or before; now by default."
     )
-    LastUpdatedAfter: datetime.datetime | None = Field(
+    LastUpdatedAfter: Moment | None = Field(
         None, description="Orders changed at or after; not together with Created*."
     )
-    LastUpdatedBefore: datetime.datetime | None = Field(
+    LastUpdatedBefore: Moment | None = Field(
         None, description="Orders changed at or before; now by default."
     )
     OrderStatuses: list[str] | None = Field(None, description="Comma-separated or repeated.")
@@ -230,7 +239,6 @@ class GetOrdersQuery(Schema):
     )
 
 
-ERRORS: dict[int, Any] = {400: ErrorList, 403: ErrorList}
 IdempotencyKey = HeaderEx[
     str | None,
     P(
@@ -251,32 +259,26 @@ IdempotencyKey = HeaderEx[
     exclude_none=True,
 )
 def get_orders(request: HttpRequest, query: Query[GetOrdersQuery]) -> GetOrdersResponse:
-    seller = _seller(request)
-    _check_marketplaces(
-        seller, _values(query.MarketplaceIds, "MarketplaceIds", MAX_MARKETPLACE_IDS)
+    seller = request_seller(request)
+    marketplace_ids = list_values(
+        query.MarketplaceIds, name="MarketplaceIds", limit=MAX_MARKETPLACE_IDS
     )
+    check_marketplaces(seller, marketplace_ids)
     if query.NextToken is not None:
-        listing = _listing_from_token(seller=seller, token=query.NextToken)
+        listing, after = next_token_read(
+            query.NextToken, name="NextToken", kind=LIST_KIND, seller=seller, listing=_Listing
+        )
     else:
-        listing = _listing_from_query(seller=seller, query=query)
-    orders = orders_for_api(
-        seller=seller,
-        date_field=listing.date_field,
-        after=listing.after,
-        before=listing.before,
-        marketplace_ids=listing.marketplace_ids,
-        statuses=listing.statuses,
-        amazon_order_ids=listing.amazon_order_ids,
-        position=listing.position,
-        limit=listing.page_size + 1,
+        listing, after = _listing(seller=seller, query=query), None
+    filters = listing.filters
+    page = order_list_by_time(
+        seller=seller, filters=filters, after=after, page_size=listing.page_size
     )
-    page, more = orders[: listing.page_size], len(orders) > listing.page_size
-    before = {_BEFORE_NAMES[listing.date_field]: _sp_time(listing.before)}
+    token = next_token(kind=LIST_KIND, seller=seller, listing=listing, after=page.next_after)
+    before = {_BEFORE_NAMES[filters.date_field]: _sp_time(filters.before)}
     return GetOrdersResponse(
         payload=OrdersList(
-            Orders=[_order_out(order) for order in page],
-            NextToken=_next_token(seller=seller, listing=listing, last=page[-1]) if more else None,
-            **before,
+            Orders=[_order_out(order) for order in page.rows], NextToken=token, **before
         )
     )
 
@@ -305,7 +307,7 @@ def get_order_items(
     order = _order(request, orderId)
     if NextToken is not None:
         # Every item is on the first page, so no token was ever handed out.
-        raise InvalidInput("NextToken is not valid.", code="invalid_next_token")
+        raise invalid_next_token("NextToken")
     priced = order.status != DomainStatus.PENDING
     return GetOrderItemsResponse(
         payload=OrderItemsList(
@@ -325,9 +327,9 @@ def get_order_items(
 def confirm_shipment(
     request: HttpRequest, orderId: str, body: ConfirmShipmentRequest
 ) -> HttpResponse:
-    seller = _seller(request)
+    seller = request_seller(request)
     _check_order_id(orderId)
-    _check_marketplaces(seller, [body.marketplaceId])
+    check_marketplaces(seller, [body.marketplaceId])
     package = body.packageDetail
     order_confirm_shipment(
         seller=seller,
@@ -335,7 +337,7 @@ def confirm_shipment(
         actor=None,
         carrier=_carrier(package),
         tracking_number=package.trackingNumber,
-        ship_date=timezone.localdate(_aware(package.shipDate)),
+        ship_date=timezone.localdate(package.shipDate),
         quantities=_shipped_quantities(package.orderItems),
         source=OrderEvent.Source.API,
     )
@@ -362,7 +364,7 @@ def cancel_order(
     body: CancelOrderRequest,
     idempotency_key: IdempotencyKey = None,
 ) -> HttpResponse:
-    seller = _seller(request)
+    seller = request_seller(request)
     _check_order_id(orderId)
 
     def cancel() -> Reply:
@@ -380,11 +382,6 @@ def cancel_order(
     return idempotent_reply(request=request, seller=seller, key=idempotency_key, operation=cancel)
 
 
-def _seller(request: HttpRequest) -> Seller:
-    seller: Seller = request.auth  # type: ignore[attr-defined]
-    return seller
-
-
 def _check_order_id(order_id: str) -> None:
     # What cannot be an order id is not looked up: it is just as missing.
     if not is_order_id(order_id):
@@ -393,17 +390,7 @@ def _check_order_id(order_id: str) -> None:
 
 def _order(request: HttpRequest, order_id: str) -> OrderModel:
     _check_order_id(order_id)
-    return order_get(seller=_seller(request), amazon_order_id=order_id)
-
-
-def _check_marketplaces(seller: Seller, marketplace_ids: list[str]) -> None:
-    if not marketplace_ids:
-        raise InvalidInput("MarketplaceIds is required.", code="marketplace_ids_required")
-    for marketplace_id in marketplace_ids:
-        if marketplace_id != seller.marketplace_id:
-            raise InvalidInput(
-                f"Marketplace {marketplace_id} is not the seller's.", code="invalid_marketplace"
-            )
+    return order_get(seller=request_seller(request), amazon_order_id=order_id)
 
 
 def _carrier(package: PackageDetail) -> str:
@@ -438,11 +425,6 @@ def _money(amount: Decimal, currency: str) -> Money:
 def _sp_time(moment: datetime.datetime) -> str:
     # Orders v0 writes times in UTC, to the second, with a Z.
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    # A time without a zone is UTC, as SP-API reads it.
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
 
 
 def _order_out(order: OrderModel) -> Order:
@@ -506,29 +488,18 @@ def _buyer_requested_cancel(order: OrderModel) -> BuyerRequestedCancel:
     )
 
 
-# getOrders: filters, and a keyset page token that carries them
+# getOrders: the filters, and the page size that a NextToken carries along with them
 
-DateField = Literal["purchase_date", "last_update_date"]
-_BEFORE_NAMES: dict[DateField, str] = {
-    "purchase_date": "CreatedBefore",
-    "last_update_date": "LastUpdatedBefore",
-}
+_BEFORE_NAMES = {"purchase_date": "CreatedBefore", "last_update_date": "LastUpdatedBefore"}
 
 
 @dataclass(frozen=True)
 class _Listing:
-    date_field: DateField
-    after: datetime.datetime
-    before: datetime.datetime
-    marketplace_ids: list[str]
-    statuses: list[str]
-    amazon_order_ids: list[str]
+    filters: OrderTimeFilter
     page_size: int
-    # The last order of the previous page: (its date, pk).
-    position: tuple[datetime.datetime, int] | None = None
 
 
-def _listing_from_query(*, seller: Seller, query: GetOrdersQuery) -> _Listing:
+def _listing(*, seller: Seller, query: GetOrdersQuery) -> _Listing:
     created = query.CreatedAfter is not None or query.CreatedBefore is not None
     updated = query.LastUpdatedAfter is not None or query.LastUpdatedBefore is not None
     if created and updated:
@@ -547,77 +518,27 @@ def _listing_from_query(*, seller: Seller, query: GetOrdersQuery) -> _Listing:
     # The bound is echoed (CreatedBefore, LastUpdatedBefore) for the next poll to start from,
     # to the second, rounded down: an order in that last fraction of a second is listed twice
     # rather than never.
-    before = _aware(before) if before is not None else timezone.now()
-    if _aware(after) > before:
+    before = before or timezone.now()
+    if after > before:
         raise InvalidInput("The time frame ends before it starts.", code="invalid_date_range")
-    statuses = _values(query.OrderStatuses, "OrderStatuses", len(OrderStatus))
+    statuses = list_values(query.OrderStatuses, name="OrderStatuses", limit=len(OrderStatus))
     unknown = sorted(set(statuses) - set(OrderStatus))
     if unknown:
         raise InvalidInput(
             f"Unknown OrderStatuses: {', '.join(unknown)}.", code="invalid_order_status"
         )
-    order_ids = _values(query.AmazonOrderIds, "AmazonOrderIds", MAX_ORDER_IDS)
+    order_ids = list_values(query.AmazonOrderIds, name="AmazonOrderIds", limit=MAX_ORDER_IDS)
     malformed = [order_id for order_id in order_ids if not is_order_id(order_id)]
     if malformed:
         raise InvalidInput(
             f"Not order ids (3-7-7 digits): {', '.join(malformed)}.", code="invalid_order_id"
         )
-    return _Listing(
+    filters = OrderTimeFilter(
         date_field="purchase_date" if created else "last_update_date",
-        after=_aware(after),
+        after=after,
         before=before,
-        marketplace_ids=[seller.marketplace_id],
-        statuses=statuses,
-        amazon_order_ids=order_ids,
-        page_size=query.MaxResultsPerPage or MAX_PAGE_SIZE,
+        marketplace_ids=(seller.marketplace_id,),
+        statuses=tuple(statuses),
+        amazon_order_ids=tuple(order_ids),
     )
-
-
-def _values(raw: list[str] | None, name: str, limit: int) -> list[str]:
-    """SP-API sends lists comma-separated; some clients repeat the parameter instead."""
-    values = [value.strip() for item in raw or [] for value in item.split(",") if value.strip()]
-    if len(values) > limit:
-        raise InvalidInput(f"{name} takes at most {limit} values.", code="too_many_values")
-    return values
-
-
-def _next_token(*, seller: Seller, listing: _Listing, last: OrderModel) -> str:
-    date: datetime.datetime = getattr(last, listing.date_field)
-    return signing.dumps(
-        {
-            "seller": seller.pk,
-            "field": listing.date_field,
-            "after": listing.after.isoformat(),
-            "before": listing.before.isoformat(),
-            "marketplaceIds": listing.marketplace_ids,
-            "statuses": listing.statuses,
-            "orderIds": listing.amazon_order_ids,
-            "pageSize": listing.page_size,
-            "position": [date.isoformat(), last.pk],
-        },
-        salt=PAGE_CURSOR_SALT,
-        compress=True,
-    )
-
-
-def _listing_from_token(*, seller: Seller, token: str) -> _Listing:
-    try:
-        state = signing.loads(token, salt=PAGE_CURSOR_SALT)
-        if state["seller"] != seller.pk:
-            raise ValueError("another seller's token")
-        date_field: DateField = (
-            "purchase_date" if state["field"] == "purchase_date" else "last_update_date"
-        )
-        position_date, position_pk = state["position"]
-        return _Listing(
-            date_field=date_field,
-            after=datetime.datetime.fromisoformat(state["after"]),
-            before=datetime.datetime.fromisoformat(state["before"]),
-            marketplace_ids=list(state["marketplaceIds"]),
-            statuses=list(state["statuses"]),
-            amazon_order_ids=list(state["orderIds"]),
-            page_size=int(state["pageSize"]),
-            position=(datetime.datetime.fromisoformat(position_date), int(position_pk)),
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise InvalidInput("NextToken is not valid.", code="invalid_next_token") from error
+    return _Listing(filters=filters, page_size=query.MaxResultsPerPage or MAX_PAGE_SIZE)

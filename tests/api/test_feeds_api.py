@@ -564,6 +564,50 @@ def test_get_feeds_errors(seller, other_seller, other_token, sp):
     )
 
 
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"createdSince": "0001-01-01T00:00:00Z"},
+        {"createdSince": "0001-01-01T00:30:00+01:00"},
+        {"createdUntil": "0001-03-01T00:00:00Z"},
+        {"createdUntil": "9999-12-31T23:00:00-01:00"},
+    ],
+)
+def test_get_feeds_refuses_times_at_the_ends_of_the_calendar(seller, sp, times):
+    response = sp.call("GET", FEEDS, query={"feedTypes": FLAT} | times)
+
+    assert error(response) == (400, "InvalidInput")
+    assert response.json()["errors"][0]["details"].endswith(
+        "must be from 0002-01-01 to 9998-12-31 (UTC)"
+    )
+
+
+def test_get_feeds_looks_back_no_further_than_the_first_time_it_takes(seller, sp):
+    make_feed(seller)
+
+    response = sp.call("GET", FEEDS, query={"feedTypes": FLAT, "createdUntil": "0002-01-05T00:00Z"})
+
+    assert (response.status_code, response.json()) == (200, {"feeds": []})
+
+
+def test_get_feeds_pages_through_the_first_and_last_times_it_takes(seller, sp):
+    now = timezone.now()
+    feeds = [make_feed(seller, created_at=now - datetime.timedelta(hours=n)) for n in range(2)]
+    query = {
+        "feedTypes": FLAT,
+        "createdSince": "0002-01-01T00:00:00Z",
+        "createdUntil": "9998-12-31T23:59:59Z",
+        "pageSize": 1,
+    }
+
+    first = sp.call("GET", FEEDS, query=query)
+    second = sp.call("GET", FEEDS, query={"nextToken": first.json()["nextToken"]})
+
+    assert [feed["feedId"] for page in (first, second) for feed in page.json()["feeds"]] == [
+        feed.feed_id for feed in feeds
+    ]
+
+
 def test_get_feeds_takes_two_queries(seller, sp, django_assert_num_queries):
     for _ in range(3):
         make_feed(seller, status=Feed.Status.DONE)

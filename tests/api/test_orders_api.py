@@ -12,10 +12,11 @@ from django.core import signing
 from django.utils import timezone
 
 from sellerdesk.accounts.models import AccessToken, Seller
-from sellerdesk.api.orders import PAGE_CURSOR_SALT, asin_for_sku
+from sellerdesk.api.orders import asin_for_sku
 from sellerdesk.api.urls import ordersapi
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.catalog.models import InventoryLedgerEntry
+from sellerdesk.core.pages import SALT as PAGE_TOKEN_SALT
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
 from sellerdesk.orders.services import order_confirm_shipment
@@ -553,7 +554,7 @@ def test_get_orders_errors(seller, other_seller, other_token, sp):
     token = sp.call("GET", ORDERS, query=base | {"MaxResultsPerPage": 1}).json()["payload"][
         "NextToken"
     ]
-    forged = signing.dumps({"seller": seller.pk}, salt=PAGE_CURSOR_SALT)
+    forged = signing.dumps({"seller": seller.pk}, salt=PAGE_TOKEN_SALT)
 
     def get(query: dict[str, Any], client: SpApi = sp) -> Any:
         return client.call("GET", ORDERS, query=query)
@@ -615,6 +616,47 @@ def test_get_orders_errors(seller, other_seller, other_token, sp):
     assert cases["unknown_status"].json()["errors"][0]["message"] == (
         "Unknown OrderStatuses: Delivered."
     )
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"CreatedAfter": "0001-01-01T00:00:00Z"},
+        {"CreatedAfter": "0001-01-01T00:30:00+01:00"},
+        {"CreatedAfter": "2026-01-01T00:00:00Z", "CreatedBefore": "9999-12-31T23:59:59Z"},
+        {"CreatedAfter": "2026-01-01T00:00:00Z", "CreatedBefore": "9999-12-31T23:00:00-01:00"},
+        {"LastUpdatedAfter": "0001-06-01T00:00:00"},
+    ],
+)
+def test_get_orders_refuses_times_at_the_ends_of_the_calendar(seller, sp, times):
+    make_order(seller)
+
+    response = sp.call("GET", ORDERS, query={"MarketplaceIds": MARKETPLACE} | times)
+
+    assert error(response) == (400, "InvalidInput")
+    assert response.json()["errors"][0]["details"].endswith(
+        "must be from 0002-01-01 to 9998-12-31 (UTC)"
+    )
+
+
+def test_get_orders_takes_the_first_and_last_times_it_can_page_through(seller, sp):
+    orders = [dated(make_order(seller), T0 + datetime.timedelta(hours=n)) for n in range(3)]
+    query = {
+        "MarketplaceIds": MARKETPLACE,
+        "CreatedAfter": "0002-01-01T00:00:00Z",
+        "CreatedBefore": "9998-12-31T23:59:59Z",
+        "MaxResultsPerPage": 2,
+    }
+
+    first = sp.call("GET", ORDERS, query=query)
+    second = sp.call(
+        "GET",
+        ORDERS,
+        query={"MarketplaceIds": MARKETPLACE, "NextToken": first.json()["payload"]["NextToken"]},
+    )
+
+    assert ids(first) + ids(second) == [order.amazon_order_id for order in orders]
+    assert second.json()["payload"]["CreatedBefore"] == "9998-12-31T23:59:59Z"
 
 
 @pytest.mark.parametrize("count", [1, 6])
@@ -737,6 +779,22 @@ def test_confirm_shipment_errors_change_nothing(seller, sp):
         f"Item {item_id}: 3 to ship but only 2 unshipped."
     )
     assert {o.pk: snapshot(o) for o in (order, cancelled, pending)} == before
+
+
+@pytest.mark.parametrize("ship_date", ["9999-12-31T23:00:00Z", "0001-01-01T00:00:00+01:00"])
+def test_confirm_shipment_refuses_a_ship_date_at_the_ends_of_the_calendar(seller, sp, ship_date):
+    order = make_order(seller)
+    before = snapshot(order)
+
+    response = sp.call(
+        "POST",
+        SHIPMENT,
+        body=shipment(order, package={"shipDate": ship_date}),
+        orderId=order.amazon_order_id,
+    )
+
+    assert error(response) == (400, "InvalidInput")
+    assert snapshot(order) == before
 
 
 def test_confirm_shipment_accepts_cash_on_delivery_collection(seller, sp):
