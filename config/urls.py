@@ -24,3 +24,5 @@ urlpatterns = [
     path("developer/", include("sellerdesk.web.developer_urls")),
     path("", include("sellerdesk.web.urls")),
 ]
+
+handler400 = "sellerdesk.web.views.bad_request"

@@ -64,8 +64,18 @@ def upload(request: HttpRequest, signed: str) -> HttpResponse:
         # Refused before a byte is read or stored when the client says up front it is too large.
         if declared.isdigit() and int(declared) > settings.FEED_MAX_BYTES:
             return _too_large()
+        chunks = _body_chunks(request)
+        if chunks is None:
+            return JsonResponse(
+                error_body(
+                    "LengthRequired",
+                    "This server cannot read a chunked body: send the document with a "
+                    "Content-Length header.",
+                ),
+                status=411,
+            )
         try:
-            feed_document_upload(document=document, chunks=_body_chunks(request))
+            feed_document_upload(document=document, chunks=chunks)
         except DocumentTooLarge:
             return _too_large()
         except ApplicationError as error:
@@ -120,10 +130,18 @@ def _document(signed: str, *, salt: str) -> FeedDocument | _Refusal:
     return document if document is not None else _Refusal.BAD_SIGNATURE
 
 
-def _body_chunks(request: HttpRequest) -> Iterator[bytes]:
-    # Streamed: request.body would hold the whole document in memory.
-    while chunk := request.read(CHUNK_SIZE):
-        yield chunk
+def _body_chunks(request: HttpRequest) -> Iterator[bytes] | None:
+    """The body, streamed (request.body would hold the whole document in memory); None when it
+    is chunked and the server does not say where it ends."""
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return iter(lambda: request.read(CHUNK_SIZE), b"")
+    # Django reads Content-Length bytes, none for a chunked body. A server that decodes the
+    # chunks and ends the stream with the body (gunicorn) says so with wsgi.input_terminated;
+    # reading any other server's input to its end could wait for ever.
+    if not request.META.get("wsgi.input_terminated"):
+        return None
+    stream = request.META["wsgi.input"]
+    return iter(lambda: stream.read(CHUNK_SIZE), b"")
 
 
 def _gzip(source: File) -> Iterator[bytes]:

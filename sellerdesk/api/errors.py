@@ -1,13 +1,32 @@
 """One mapping from domain errors to JSON, in the SP-API error shape."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sellerdesk.core.errors import ApplicationError
 
 # SP-API's codes for what ninja itself refuses (an unparsable body, for one).
 HTTP_ERROR_CODES = {400: "InvalidInput", 404: "NotFound", 415: "UnsupportedMediaType"}
+
+
+# SP-API's model names, so that the OpenAPI documents read alike.
+
+
+class Error(Schema):
+    code: str
+    message: str
+    details: str | None = None
+
+
+class ErrorList(Schema):
+    errors: list[Error]
+
+
+# What every SP-API operation may answer: a request that is not valid, a token that is refused.
+ERRORS: dict[int, Any] = {400: ErrorList, 403: ErrorList}
 
 
 def error_body(code: str, message: str, details: str = "") -> dict[str, list[dict[str, str]]]:

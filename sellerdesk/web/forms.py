@@ -3,23 +3,44 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
+from sellerdesk.core.pages import EARLIEST, LATEST
 from sellerdesk.orders.models import OrderItem, OrderStatus
 from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter
+
+DAY_RANGE = [MinValueValidator(EARLIEST.date()), MaxValueValidator(LATEST.date())]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with the username's length checked before anyone is authenticated:
+    Django sets only the input's maxlength, and the sign-in throttle records the username tried
+    in a column of 255 characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField) and username.max_length is not None
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", _("All")), *OrderStatus.choices], required=False)
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
-    date_from = forms.DateField(required=False, label=_("From"))
-    date_to = forms.DateField(required=False, label=_("To"))
+    # Days that the list can turn into times (the day's start here, and the next day's) without
+    # overflowing.
+    date_from = forms.DateField(required=False, label=_("From"), validators=DAY_RANGE)
+    date_to = forms.DateField(required=False, label=_("To"), validators=DAY_RANGE)
     sort = forms.ChoiceField(
         choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))], required=False
     )
-    cursor = forms.CharField(required=False, max_length=200)
+    # A signed cursor carries the filters it was made for: about 270 characters, 500 with the
+    # longest search.
+    cursor = forms.CharField(required=False, max_length=1000)
     per_page = forms.TypedChoiceField(
         choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
     )

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sellerdesk.web import feed_views, inventory_views, metrics_views, selection_views, views
+from sellerdesk.web.forms import LoginForm
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
@@ -39,7 +40,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="web/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

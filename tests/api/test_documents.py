@@ -1,8 +1,15 @@
 """The presigned document URLs: PUT to upload an input document, GET to download a document."""
 
+import contextlib
 import gzip
+import http.client
 import io
+import os
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +24,7 @@ from sellerdesk.feeds.services import (
     feed_result_document_create,
 )
 from tests.api.conftest import SpApi
+from tests.conftest import database_url, free_port
 
 DOCUMENTS = "/feeds/2021-06-30/documents"
 DOCUMENT = "/feeds/2021-06-30/documents/{feedDocumentId}"
@@ -247,3 +255,78 @@ def test_an_expired_or_forged_download_url_is_refused(seller):
         403,
         "SignatureDoesNotMatch",
     )
+
+
+# A chunked body: stored whole where the server decodes it, refused where it cannot be read
+
+
+def put_chunked(host: str, port: int, path: str, parts: list[bytes]) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        # A server that refuses the body may answer and close before all of it is sent.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.request("PUT", path, body=iter(parts), encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def gunicorn(settings, media_root: Path) -> Iterator[int]:
+    """The application under gunicorn, as in production, on the test database; its port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SELLERDESK_VAR_DIR": str(media_root.parent),
+        "SECURE_COOKIES": "false",
+    }
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and application)
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn failed"
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_put_is_stored_whole_under_gunicorn(seller, sp, gunicorn: int):
+    document_id, path = create_document(sp)
+
+    status, _body = put_chunked("127.0.0.1", gunicorn, path, [FLAT_FILE[:30], FLAT_FILE[30:]])
+
+    document = FeedDocument.objects.get(document_id=document_id)
+    assert status == 200
+    assert document.size == len(FLAT_FILE)
+    with document.file.open("rb") as stored:
+        assert stored.read() == FLAT_FILE
+
+
+def test_a_chunked_put_a_server_cannot_read_is_refused_and_stores_nothing(seller, sp, media_root):
+    """Django's own servers (runserver, the test client) do not decode a chunked body."""
+    document_id, path = create_document(sp)
+
+    response = Client().put(
+        path, FLAT_FILE, content_type="text/plain", headers={"Transfer-Encoding": "chunked"}
+    )
+
+    document = FeedDocument.objects.get(document_id=document_id)
+    assert response.status_code == 411
+    assert response.json()["errors"][0]["code"] == "LengthRequired"
+    assert (document.uploaded_at, stored_files(media_root)) == (None, [])

@@ -113,6 +113,7 @@ def test_request_errors_are_specific_json_and_change_nothing(seller):
         "blank": request_cancel(order.amazon_order_id, "   "),
         "too_long": request_cancel(order.amazon_order_id, "x" * 101),
         "nul": request_cancel(order.amazon_order_id, "a\x00b"),
+        "control": request_cancel(order.amazon_order_id, "a\x07b"),
         "not_a_string": request_cancel(order.amazon_order_id, 42),
         "missing_field": call(REQUESTS, order.amazon_order_id, {}),
         "not_json": call(REQUESTS, order.amazon_order_id, raw="{nope"),
@@ -127,7 +128,8 @@ def test_request_errors_are_specific_json_and_change_nothing(seller):
         "empty": (400, "buyer_cancel_reason_required"),
         "blank": (400, "buyer_cancel_reason_required"),
         "too_long": (400, "buyer_cancel_reason_too_long"),
-        "nul": (400, "buyer_cancel_reason_invalid"),
+        "nul": (400, "InvalidInput"),  # refused before the view, as on every route
+        "control": (400, "buyer_cancel_reason_invalid"),
         "not_a_string": (400, "InvalidInput"),
         "missing_field": (400, "InvalidInput"),
         "not_json": (400, "InvalidInput"),

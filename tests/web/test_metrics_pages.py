@@ -161,7 +161,7 @@ def test_the_orders_list_pages_through_many(seller, english_client):
         ("?sku=" + "X" * 41, "A SKU has at most 40 characters."),
         ("?page=two", "The page must be a whole number."),
         ("?page=0", "The page must be a whole number."),
-        ("?day=%00", "Enter the day as YYYY-MM-DD."),
+        ("?day=%00", "The query string contains a character that cannot be stored"),
     ],
 )
 def test_bad_parameters_are_a_clear_400(seller, english_client, query, message):
