@@ -119,6 +119,19 @@ def wait_until(done: Callable[[], bool], *, since: float, deadline: float, what:
     return time.monotonic() - since
 
 
+def wait_for_the_takeover(workers: "Workers", feed: Feed, *, since: float) -> None:
+    """Waits until the other worker has finished the feed and sent every email."""
+    wait_until(
+        lambda: (
+            Feed.objects.get(pk=feed.pk).processing_status == "DONE"
+            and not OutboundEmail.objects.exclude(status="sent").exists()
+        ),
+        since=since,
+        deadline=TAKEOVER_DEADLINE,
+        what=f"the feed and its emails finished by the other worker\n{workers.output()}",
+    )
+
+
 def unshipped_orders(seller: Seller, count: int) -> tuple[list[Order], list[Listing]]:
     listings = [make_listing(seller, quantity=STOCK) for _ in range(3)]
     orders = [make_order(seller, (listings[n % 3], 1)) for n in range(count)]
@@ -180,15 +193,7 @@ def test_a_worker_killed_inside_a_feed_batch_is_taken_over(
     workers.start(mail_port=port)
     killed_at = workers.kill(dying)
 
-    wait_until(
-        lambda: (
-            Feed.objects.get(pk=feed.pk).processing_status == "DONE"
-            and not OutboundEmail.objects.exclude(status="sent").exists()
-        ),
-        since=killed_at,
-        deadline=TAKEOVER_DEADLINE,
-        what=f"the feed and its emails finished by the other worker\n{workers.output()}",
-    )
+    wait_for_the_takeover(workers, feed, since=killed_at)
     assert_feed_complete(feed, 240)
     assert_cancelled_once_with_one_email(orders, listings, received)
     lost = DBTaskResult.objects.get(queue_name="feeds", status="FAILED")
@@ -212,15 +217,7 @@ def test_a_worker_killed_between_a_commit_and_queueing_its_emails_loses_none(
     workers.start(mail_port=port)
     killed_at = workers.kill(dying)
 
-    wait_until(
-        lambda: (
-            Feed.objects.get(pk=feed.pk).processing_status == "DONE"
-            and not OutboundEmail.objects.exclude(status="sent").exists()
-        ),
-        since=killed_at,
-        deadline=TAKEOVER_DEADLINE,
-        what=f"the feed and its emails finished by the other worker\n{workers.output()}",
-    )
+    wait_for_the_takeover(workers, feed, since=killed_at)
     assert (committed, tasks) == (40, 0)
     assert_feed_complete(feed, 40)
     assert_cancelled_once_with_one_email(orders, listings, received)
