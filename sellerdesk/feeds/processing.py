@@ -38,7 +38,11 @@ from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
 from sellerdesk.feeds.parsers.fulfillment_file import read_shipment_confirmations
 from sellerdesk.feeds.parsers.fulfillment_xml import read_order_fulfillments
 from sellerdesk.feeds.parsers.inventory_file import InventoryUpdate, read_inventory_updates
-from sellerdesk.feeds.parsers.records import Acknowledgement, FeedRejected, RecordError
+from sellerdesk.feeds.parsers.records import (
+    Acknowledgement,
+    FeedRejected,
+    RecordError,
+)
 from sellerdesk.feeds.reports import (
     MessageResult,
     ReportSummary,

@@ -5,7 +5,12 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     ORDER_CANCELLATION_TEMPLATE,
     read_order_cancellations,
 )
-from sellerdesk.feeds.parsers.records import Acknowledgement, CancelLine, FeedRejected, RecordError
+from sellerdesk.feeds.parsers.records import (
+    Acknowledgement,
+    CancelLine,
+    FeedRejected,
+    RecordError,
+)
 
 __all__ = [
     "ORDER_CANCELLATION_TEMPLATE",

@@ -30,22 +30,27 @@ from defusedxml import (
 )
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers.fields import (
+    ID_NUMBER_RE,
+    MAX_MERCHANT_ID_LENGTH,
+    Invalid,
+    is_order_id,
+    is_order_item_id,
+    item_code_problem,
+    merchant_id,
+    order_id_problem,
+    quantity,
+    quoted,
+    reason_problem,
+)
 from sellerdesk.feeds.parsers.records import (
     FAILURE,
     MAX_ITEMS_PER_MESSAGE,
-    MAX_MERCHANT_ID_LENGTH,
-    MAX_QUANTITY,
     SUCCESS,
     Acknowledgement,
     CancelLine,
     FeedRejected,
     RecordError,
-    is_order_id,
-    is_order_item_id,
-    item_code_problem,
-    order_id_problem,
-    quoted,
-    reason_problem,
 )
 
 MESSAGE_TYPE = "OrderAcknowledgement"
@@ -58,8 +63,6 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TEXT_KEPT = MAX_MERCHANT_ID_LENGTH + 1
 _NAMES_KEPT = 256  # tags whose local name is remembered
 _CHUNK_BYTES = 16 * 1024  # as iterparse reads
-_MESSAGE_ID_RE = re.compile(r"[0-9]{1,20}")
-_QUANTITY_RE = re.compile(r"[0-9]{1,10}")
 _OPERATION_TYPES = frozenset({"Update", "Delete", "PartialUpdate"})
 # Expat's errors for a document that stops in the middle.
 _CUT_SHORT = frozenset(
@@ -478,7 +481,7 @@ def _envelope_messages[M: _MessageReader, R](
 ) -> Iterator[R | RecordError]:
     """Each <Message> of the envelope gathered by a reader of the feed's own elements, then
     judged, one message at a time: its MessageID checked, then built into the feed's record,
-    or a RecordError from the first _Invalid either raises."""
+    or a RecordError from the first Invalid either raises."""
     seen_ids = _SeenIds()
     position = 0
     message: M | None = None
@@ -497,16 +500,6 @@ def _envelope_messages[M: _MessageReader, R](
                 message.end(name, text)
 
 
-class _Invalid(Exception):
-    def __init__(
-        self, code: MessageProblem, description: str, order_item_id: str | None = None
-    ) -> None:
-        super().__init__(code, description)
-        self.code = code
-        self.description = description
-        self.order_item_id = order_item_id
-
-
 def _judge[M: _MessageReader, R](
     raw: M, seen_ids: _SeenIds, build: Callable[[int, M], R]
 ) -> R | RecordError:
@@ -516,13 +509,13 @@ def _judge[M: _MessageReader, R](
     try:
         message_id = _message_id(raw.values.get("MessageID"))
         if message_id in seen_ids:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.DUPLICATE_MESSAGE,
                 f"MessageID {message_id} was already used by an earlier message in this feed.",
             )
         seen_ids.add(message_id)
         return build(message_id, raw)
-    except _Invalid as invalid:
+    except Invalid as invalid:
         return RecordError(
             message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
         )
@@ -530,9 +523,9 @@ def _judge[M: _MessageReader, R](
 
 def _message_id(value: str | None) -> int:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "MessageID is missing.")
-    if not _MESSAGE_ID_RE.fullmatch(value) or int(value) == 0:
-        raise _Invalid(
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "MessageID is missing.")
+    if not ID_NUMBER_RE.fullmatch(value) or int(value) == 0:
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"MessageID {quoted(value)} is not a positive whole number of 1 to 20 digits.",
         )
@@ -555,47 +548,38 @@ def _message_order(
     problem), OperationType, its feed element (body, e.g. OrderAcknowledgement), and the order,
     by AmazonOrderID. Returns the order id and the MerchantOrderID, if any."""
     if problem is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+        raise Invalid(MessageProblem.INVALID_MESSAGE, problem)
     operation = values.get("OperationType")
     if operation is not None and operation not in _OPERATION_TYPES:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
         )
     if not has_body:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, f"The message has no {body}.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, f"The message has no {body}.")
     if "AmazonOrderID" not in values and values.get("MerchantOrderID"):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
             "by AmazonOrderID.",
         )
     order_id = _order_id(values.get("AmazonOrderID"))
-    return order_id, _merchant_id("MerchantOrderID", values.get("MerchantOrderID"))
+    return order_id, merchant_id("MerchantOrderID", values.get("MerchantOrderID"))
 
 
 def _order_id(value: str | None) -> str:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_ORDER_ID, "AmazonOrderID is missing.")
+        raise Invalid(MessageProblem.INVALID_ORDER_ID, "AmazonOrderID is missing.")
     if not is_order_id(value):
-        raise _Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem("AmazonOrderID", value))
+        raise Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem("AmazonOrderID", value))
     return value
-
-
-def _merchant_id(what: str, value: str | None) -> str | None:
-    if value and len(value) > MAX_MERCHANT_ID_LENGTH:
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            f"{what} {quoted(value)} is longer than {MAX_MERCHANT_ID_LENGTH} characters.",
-        )
-    return value or None
 
 
 def _status(value: str | None) -> str:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "StatusCode is missing.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "StatusCode is missing.")
     if value not in (SUCCESS, FAILURE):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"StatusCode {quoted(value)} is neither {SUCCESS} nor {FAILURE}.",
         )
@@ -608,7 +592,7 @@ def _items(raw_items: list[dict[str, str]], status: str) -> tuple[CancelLine, ..
     for number, raw in enumerate(raw_items, start=1):
         line = _item(f"Item {number}", raw, status)
         if line.order_item_id in seen:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"Item {number}: AmazonOrderItemCode {line.order_item_id} appears in an "
                 "earlier Item of this message.",
@@ -622,22 +606,20 @@ def _items(raw_items: list[dict[str, str]], status: str) -> tuple[CancelLine, ..
 def _item(where: str, raw: dict[str, str], status: str) -> CancelLine:
     code = raw.get("AmazonOrderItemCode")
     if code is None:
-        raise _Invalid(
-            MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing."
-        )
+        raise Invalid(MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing.")
     if not is_order_item_id(code):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_ITEM_CODE,
             f"{where}: {item_code_problem('AmazonOrderItemCode', code)}",
         )
     where = f"{where} ({code})"
     try:
-        _merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
+        merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
         reason = _reason(raw.get("CancelReason"), status)
-        quantity = _quantity(raw.get("Quantity"))
-    except _Invalid as invalid:
-        raise _Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
-    return CancelLine(code, reason, quantity)
+        units = quantity("Quantity", raw.get("Quantity"))
+    except Invalid as invalid:
+        raise Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
+    return CancelLine(code, reason, units)
 
 
 def _reason(value: str | None, status: str) -> str | None:
@@ -645,22 +627,11 @@ def _reason(value: str | None, status: str) -> str | None:
         return None
     problem = reason_problem("CancelReason", value)
     if problem is not None:
-        raise _Invalid(MessageProblem.INVALID_REASON, problem)
+        raise Invalid(MessageProblem.INVALID_REASON, problem)
     if status != FAILURE:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.REASON_WITHOUT_FAILURE,
             f"CancelReason {value} is given but StatusCode is {status}; "
             f"a reason goes only with {FAILURE}.",
         )
     return value
-
-
-def _quantity(value: str | None) -> int | None:
-    if value is None:
-        return None
-    if not _QUANTITY_RE.fullmatch(value) or not 1 <= int(value) <= MAX_QUANTITY:
-        raise _Invalid(
-            MessageProblem.INVALID_QUANTITY,
-            f"Quantity {quoted(value)} is not a whole number from 1 to {MAX_QUANTITY}.",
-        )
-    return int(value)

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sellerdesk.feeds.parsers.records import quoted
+from sellerdesk.feeds.parsers.fields import (
+    quoted,
+)
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.reasons import ADJUSTMENT_REASONS
 

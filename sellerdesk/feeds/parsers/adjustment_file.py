@@ -16,7 +16,6 @@ from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
-from sellerdesk.feeds.parsers.acknowledgement_xml import _QUANTITY_RE, _Invalid
 from sellerdesk.feeds.parsers.adjustment import (
     MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
     ZERO,
@@ -33,17 +32,21 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     _header_row,
     _template_type_check,
 )
-from sellerdesk.feeds.parsers.fulfillment_file import _excel_hint, _rows, _stray_column
-from sellerdesk.feeds.parsers.records import (
-    MAX_ITEMS_PER_MESSAGE,
+from sellerdesk.feeds.parsers.fields import (
     MAX_QUANTITY,
-    FeedRejected,
-    RecordError,
+    QUANTITY_RE,
+    Invalid,
     is_order_id,
     is_order_item_id,
     item_code_problem,
     order_id_problem,
     quoted,
+)
+from sellerdesk.feeds.parsers.fulfillment_file import _excel_hint, _rows, _stray_column
+from sellerdesk.feeds.parsers.records import (
+    MAX_ITEMS_PER_MESSAGE,
+    FeedRejected,
+    RecordError,
 )
 
 ORDER_ID = "order-id"
@@ -184,19 +187,19 @@ def _judge_row(
     valid_item_code = item_code if is_order_item_id(item_code) else None
     try:
         if stray is not None:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"The row has a value in column {stray}, which has no header.",
             )
         if valid_order_id is None:
-            raise _Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem(ORDER_ID, order_id))
+            raise Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem(ORDER_ID, order_id))
         if valid_item_code is None:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_ITEM_CODE,
                 _excel_hint(item_code_problem(ITEM_CODE, item_code), item_code),
             )
         item = _adjusted_item(valid_item_code, values)
-    except _Invalid as invalid:
+    except Invalid as invalid:
         return RecordError(line, invalid.code, invalid.description, valid_order_id, valid_item_code)
     return _AdjustmentRow(line, valid_order_id, item)
 
@@ -204,26 +207,26 @@ def _judge_row(
 def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
     reason = values[REASON]
     if (problem := adjustment_reason_problem(REASON, reason)) is not None:
-        raise _Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
+        raise Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
     currency = values[CURRENCY]
     if currency and (problem := currency_problem(CURRENCY, currency)) is not None:
-        raise _Invalid(MessageProblem.WRONG_CURRENCY, problem)
+        raise Invalid(MessageProblem.WRONG_CURRENCY, problem)
     amounts = {column: _amount(column, values[column]) for column in _AMOUNT_COLUMNS}
     if not currency and any(amounts.values()):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.WRONG_CURRENCY,
             f"{CURRENCY} is empty; it names the currency of the amounts, like SEK.",
         )
     quantity = _quantity_cancelled(values[QUANTITY_CANCELLED])
     adjustment_id = values[ADJUSTMENT_ID]
     if len(adjustment_id) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"{ADJUSTMENT_ID} {quoted(adjustment_id)} is longer than "
             f"{MAX_MERCHANT_ADJUSTMENT_ID_LENGTH} characters.",
         )
     if not quantity and not any(amounts.values()):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             "The row has nothing to adjust: every amount is empty or 0, and so is "
             f"{QUANTITY_CANCELLED}.",
@@ -246,22 +249,22 @@ def _amount(column: str, value: str) -> Decimal:
     if not value:
         return ZERO
     if (problem := amount_problem(column, value)) is not None:
-        raise _Invalid(MessageProblem.INVALID_AMOUNT, problem)
+        raise Invalid(MessageProblem.INVALID_AMOUNT, problem)
     amount = Decimal(value).quantize(_CENTS)
     if amount and column in _UNSUPPORTED_COLUMNS:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.UNSUPPORTED_COMPONENT,
             f"{column} is {value}, but Seller Desk {_UNSUPPORTED_COLUMNS[column]}; "
             "leave it empty or 0.",
         )
     if amount < 0 and column == RESTOCKING_FEE:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_AMOUNT,
             f"{column} {value} is negative; the fee charged to the buyer is written as a "
             f"positive amount, like {value[1:]}.",
         )
     if amount < 0:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_AMOUNT,
             f"{column} {value} is negative; the amounts are refunds to the buyer, written as "
             "positive amounts.",
@@ -272,8 +275,8 @@ def _amount(column: str, value: str) -> Decimal:
 def _quantity_cancelled(value: str) -> int:
     if not value:
         return 0
-    if not _QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
-        raise _Invalid(
+    if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
+        raise Invalid(
             MessageProblem.INVALID_QUANTITY,
             f"{QUANTITY_CANCELLED} {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}.",
         )

@@ -17,11 +17,9 @@ from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
-    _QUANTITY_RE,
     _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
-    _Invalid,
     _message_order,
 )
 from sellerdesk.feeds.parsers.adjustment import (
@@ -33,12 +31,16 @@ from sellerdesk.feeds.parsers.adjustment import (
     amount_problem,
     currency_problem,
 )
+from sellerdesk.feeds.parsers.fields import (
+    MAX_QUANTITY,
+    QUANTITY_RE,
+    Invalid,
+    quoted,
+)
 from sellerdesk.feeds.parsers.fulfillment_xml import _item as _identified_item
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
-    MAX_QUANTITY,
     RecordError,
-    quoted,
 )
 from sellerdesk.refunds.reasons import RESTOCKING_FEE, UNSUPPORTED_COMPONENTS, Component
 
@@ -190,12 +192,12 @@ def _adjustment(message_id: int, raw: _RawMessage) -> Adjustment:
     )
     action = raw.values.get("ActionType")
     if action is not None and action not in ACTION_TYPES:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"ActionType {quoted(action)} is neither {' nor '.join(ACTION_TYPES)}.",
         )
     if not raw.items:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             "The OrderAdjustment has no AdjustedItem; it adjusts at least one item.",
         )
@@ -210,14 +212,14 @@ def _items(raw_items: list[_RawItem]) -> tuple[AdjustedItem, ...]:
         item = _item(f"AdjustedItem {number}", raw)
         code = item.order_item_id
         if code in seen:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"AdjustedItem {number}: AmazonOrderItemCode {code} appears in an earlier "
                 "AdjustedItem of this message.",
                 code,
             )
         if item.currency and currency and item.currency != currency:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.WRONG_CURRENCY,
                 f"AdjustedItem {number} ({code}): the amounts are in {item.currency} but "
                 f"those of {currency_from} are in {currency}; one adjustment is in one currency.",
@@ -242,7 +244,7 @@ def _item(where: str, raw: _RawItem) -> AdjustedItem:
         adjustment_id = _adjustment_id(raw.values.get("MerchantAdjustmentItemID"))
         reason = _reason(raw.values.get("AdjustmentReason"))
         if raw.not_refunded is not None:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.UNSUPPORTED_COMPONENT,
                 f"{raw.not_refunded} is given, but Seller Desk refunds no promotions or direct "
                 "payments.",
@@ -250,13 +252,13 @@ def _item(where: str, raw: _RawItem) -> AdjustedItem:
         currency, amounts = _components(raw.components)
         quantity = _quantity_cancelled(raw.values.get("QuantityCancelled"))
         if not quantity and not any(amounts.values()):
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 "there is nothing to adjust: no ItemPriceAdjustments amount other than 0 and no "
                 "QuantityCancelled.",
             )
-    except _Invalid as invalid:
-        raise _Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
+    except Invalid as invalid:
+        raise Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
     return AdjustedItem(
         order_item_id=code,
         reason=reason,
@@ -274,7 +276,7 @@ def _item(where: str, raw: _RawItem) -> AdjustedItem:
 def _adjustment_id(value: str | None) -> str | None:
     # _walk keeps MAX_MERCHANT_ID_LENGTH + 1 characters, so a longer id is seen as longer.
     if value and len(value) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"MerchantAdjustmentItemID {quoted(value)} is longer than "
             f"{MAX_MERCHANT_ADJUSTMENT_ID_LENGTH} characters.",
@@ -284,9 +286,9 @@ def _adjustment_id(value: str | None) -> str | None:
 
 def _reason(value: str | None) -> str:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, "AdjustmentReason is missing.")
+        raise Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, "AdjustmentReason is missing.")
     if (problem := adjustment_reason_problem("AdjustmentReason", value)) is not None:
-        raise _Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
+        raise Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
     return value
 
 
@@ -298,27 +300,27 @@ def _components(raw_components: list[dict[str, str]]) -> tuple[str, dict[str, De
     for raw in raw_components:
         kind = raw.get("Type")
         if kind is None:
-            raise _Invalid(MessageProblem.INVALID_MESSAGE, "A Component has no Type.")
+            raise Invalid(MessageProblem.INVALID_MESSAGE, "A Component has no Type.")
         if kind in UNSUPPORTED_COMPONENTS:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.UNSUPPORTED_COMPONENT,
                 f"Component Type {kind} is nothing Seller Desk charges for; it refunds "
                 f"{', '.join(Component.values)} less a {RESTOCKING_FEE}.",
             )
         if kind not in Component.values and kind != RESTOCKING_FEE:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"Component Type {quoted(kind)} is not a component type; Seller Desk refunds "
                 f"{', '.join(Component.values)} less a {RESTOCKING_FEE}.",
             )
         if kind in amounts:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"Component Type {kind} appears twice in ItemPriceAdjustments.",
             )
         amount, amount_currency = _amount(kind, raw)
         if currency and amount_currency != currency:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.WRONG_CURRENCY,
                 f"The {kind} Amount is in {amount_currency} but the {currency_of} Amount is in "
                 f"{currency}; one adjustment is in one currency.",
@@ -333,27 +335,27 @@ def _amount(kind: str, raw: dict[str, str]) -> tuple[Decimal, str]:
     what = f"{kind} Amount"
     value = raw.get("Amount")
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_AMOUNT, f"{what} is missing.")
+        raise Invalid(MessageProblem.INVALID_AMOUNT, f"{what} is missing.")
     if (problem := amount_problem(what, value)) is not None:
-        raise _Invalid(MessageProblem.INVALID_AMOUNT, problem)
+        raise Invalid(MessageProblem.INVALID_AMOUNT, problem)
     currency = raw.get(_CURRENCY)
     if currency is None:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_AMOUNT,
             f'{what} {value} has no currency; write it like <Amount currency="SEK">{value}'
             "</Amount>.",
         )
     if (problem := currency_problem(f"{what} currency", currency)) is not None:
-        raise _Invalid(MessageProblem.WRONG_CURRENCY, problem)
+        raise Invalid(MessageProblem.WRONG_CURRENCY, problem)
     amount = Decimal(value).quantize(_CENTS)
     if kind == RESTOCKING_FEE and amount > 0:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_AMOUNT,
             f"{what} {value} is positive; a restocking fee is charged to the buyer and is "
             f"written as a negative amount, like -{value}.",
         )
     if kind != RESTOCKING_FEE and amount < 0:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_AMOUNT,
             f"{what} {value} is negative; a negative amount would charge the buyer, and an "
             "adjustment refunds: write the refund as a positive amount.",
@@ -364,8 +366,8 @@ def _amount(kind: str, raw: dict[str, str]) -> tuple[Decimal, str]:
 def _quantity_cancelled(value: str | None) -> int:
     if value is None:
         return 0
-    if not _QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
-        raise _Invalid(
+    if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
+        raise Invalid(
             MessageProblem.INVALID_QUANTITY,
             f"QuantityCancelled {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}.",
         )

@@ -18,6 +18,14 @@ from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers.fields import (
+    is_order_id,
+    is_order_item_id,
+    item_code_problem,
+    order_id_problem,
+    quoted,
+    reason_problem,
+)
 from sellerdesk.feeds.parsers.records import (
     FAILURE,
     MAX_ITEMS_PER_MESSAGE,
@@ -25,12 +33,6 @@ from sellerdesk.feeds.parsers.records import (
     CancelLine,
     FeedRejected,
     RecordError,
-    is_order_id,
-    is_order_item_id,
-    item_code_problem,
-    order_id_problem,
-    quoted,
-    reason_problem,
 )
 
 ORDER_ID = "order-id"

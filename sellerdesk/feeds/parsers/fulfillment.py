@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sellerdesk.feeds.parsers.records import quoted
+from sellerdesk.feeds.parsers.fields import (
+    quoted,
+)
 
 # The web form and the SP-API confirmShipment schema take carrier and tracking number up to 100
 # characters (Amazon's own String type stops at 50); a feed takes what they take.

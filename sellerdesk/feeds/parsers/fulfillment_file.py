@@ -16,7 +16,6 @@ from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
-from sellerdesk.feeds.parsers.acknowledgement_xml import _QUANTITY_RE
 from sellerdesk.feeds.parsers.cancellation_file import (
     _EXCEL_NUMBER,
     _OLE_MAGIC,
@@ -31,6 +30,15 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     _text_rows,
     _workbook_rows,
 )
+from sellerdesk.feeds.parsers.fields import (
+    MAX_QUANTITY,
+    QUANTITY_RE,
+    is_order_id,
+    is_order_item_id,
+    item_code_problem,
+    order_id_problem,
+    quoted,
+)
 from sellerdesk.feeds.parsers.fulfillment import (
     FLAT_DATE_TIME,
     FLAT_FILE_ZONE,
@@ -44,14 +52,8 @@ from sellerdesk.feeds.parsers.fulfillment import (
 )
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
-    MAX_QUANTITY,
     FeedRejected,
     RecordError,
-    is_order_id,
-    is_order_item_id,
-    item_code_problem,
-    order_id_problem,
-    quoted,
 )
 
 ORDER_ID = "order-id"
@@ -272,7 +274,7 @@ def _excel_hint(problem: str, value: str) -> str:
 def _quantity_problem(value: str, item_code: str) -> str | None:
     if not value:
         return None
-    if not _QUANTITY_RE.fullmatch(value) or not 1 <= int(value) <= MAX_QUANTITY:
+    if not QUANTITY_RE.fullmatch(value) or not 1 <= int(value) <= MAX_QUANTITY:
         return f"{QUANTITY} {quoted(value)} is not a whole number from 1 to {MAX_QUANTITY}."
     if not item_code:
         return (

@@ -15,14 +15,19 @@ from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers.acknowledgement_xml import (
-    _MESSAGE_ID_RE,
     _check_envelope,
     _envelope_messages,
     _EnvelopeCheck,
-    _Invalid,
-    _merchant_id,
     _message_order,
-    _quantity,
+)
+from sellerdesk.feeds.parsers.fields import (
+    Invalid,
+    id_number,
+    is_order_item_id,
+    item_code_problem,
+    merchant_id,
+    quantity,
+    quoted,
 )
 from sellerdesk.feeds.parsers.fulfillment import (
     XSD_DATE_TIME,
@@ -37,9 +42,6 @@ from sellerdesk.feeds.parsers.fulfillment import (
 from sellerdesk.feeds.parsers.records import (
     MAX_ITEMS_PER_MESSAGE,
     RecordError,
-    is_order_item_id,
-    item_code_problem,
-    quoted,
 )
 
 MESSAGE_TYPE = "OrderFulfillment"
@@ -140,7 +142,7 @@ def _confirmation(message_id: int, raw: _RawMessage) -> ShipmentConfirmation:
     order_id, _merchant_order_id = _message_order(
         raw.values, raw.problem, "OrderFulfillment", has_body=raw.has_fulfillment
     )
-    _id_number("MerchantFulfillmentID", raw.values.get("MerchantFulfillmentID"))
+    id_number("MerchantFulfillmentID", raw.values.get("MerchantFulfillmentID"))
     fulfillment_date = _fulfillment_date(raw.values.get("FulfillmentDate"))
     carrier, shipping_method, tracking_number = _fulfillment_data(raw)
     items = _items(raw.items)
@@ -155,36 +157,27 @@ def _confirmation(message_id: int, raw: _RawMessage) -> ShipmentConfirmation:
     )
 
 
-def _id_number(what: str, value: str | None) -> None:
-    """An optional IDNumber of the schema: a positive number of 1 to 20 digits."""
-    if value and (not _MESSAGE_ID_RE.fullmatch(value) or int(value) == 0):
-        raise _Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            f"{what} {quoted(value)} is not a positive whole number of 1 to 20 digits.",
-        )
-
-
 def _fulfillment_date(value: str | None) -> datetime.datetime:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is missing.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is missing.")
     if not value:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is empty.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "FulfillmentDate is empty.")
     moment = parse_timestamp(value, XSD_DATE_TIME, datetime.UTC)
     if moment is None:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"FulfillmentDate {quoted(value)} is not a date and time like "
             "2024-05-03T14:30:00+02:00.",
         )
     if (problem := year_problem("FulfillmentDate", value, moment)) is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+        raise Invalid(MessageProblem.INVALID_MESSAGE, problem)
     return moment
 
 
 def _fulfillment_data(raw: _RawMessage) -> tuple[str, str, str]:
     """Carrier, shipping method and tracking number."""
     if not raw.has_data:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             "FulfillmentData is missing; it names the carrier and the ShipperTrackingNumber.",
         )
@@ -195,18 +188,18 @@ def _fulfillment_data(raw: _RawMessage) -> tuple[str, str, str]:
         "ShippingMethod", method
     )
     if problem is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+        raise Invalid(MessageProblem.INVALID_MESSAGE, problem)
     tracking = _tracking_number(raw.values.get("ShipperTrackingNumber"))
     return chosen_carrier(code, name), method, tracking
 
 
 def _tracking_number(value: str | None) -> str:
     if value is None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is missing.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is missing.")
     if not value:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is empty.")
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "ShipperTrackingNumber is empty.")
     if (problem := text_problem("ShipperTrackingNumber", value)) is not None:
-        raise _Invalid(MessageProblem.INVALID_MESSAGE, problem)
+        raise Invalid(MessageProblem.INVALID_MESSAGE, problem)
     return value
 
 
@@ -216,7 +209,7 @@ def _items(raw_items: list[dict[str, str]]) -> tuple[ShippedItem, ...]:
     for number, raw in enumerate(raw_items, start=1):
         item = _item(f"Item {number}", raw)
         if item.order_item_id in seen:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"Item {number}: AmazonOrderItemCode {item.order_item_id} appears in an "
                 "earlier Item of this message.",
@@ -230,25 +223,23 @@ def _items(raw_items: list[dict[str, str]]) -> tuple[ShippedItem, ...]:
 def _item(where: str, raw: dict[str, str]) -> ShippedItem:
     code = raw.get("AmazonOrderItemCode")
     if code is None and raw.get("MerchantOrderItemID"):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_MESSAGE,
             f"{where}: the item is identified by MerchantOrderItemID only; Seller Desk "
             "identifies items by AmazonOrderItemCode.",
         )
     if code is None:
-        raise _Invalid(
-            MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing."
-        )
+        raise Invalid(MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing.")
     if not is_order_item_id(code):
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_ITEM_CODE,
             f"{where}: {item_code_problem('AmazonOrderItemCode', code)}",
         )
     where = f"{where} ({code})"
     try:
-        _merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
-        _id_number("MerchantFulfillmentItemID", raw.get("MerchantFulfillmentItemID"))
-        quantity = _quantity(raw.get("Quantity"))
-    except _Invalid as invalid:
-        raise _Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
-    return ShippedItem(code, quantity)
+        merchant_id("MerchantOrderItemID", raw.get("MerchantOrderItemID"))
+        id_number("MerchantFulfillmentItemID", raw.get("MerchantFulfillmentItemID"))
+        units = quantity("Quantity", raw.get("Quantity"))
+    except Invalid as invalid:
+        raise Invalid(invalid.code, f"{where}: {invalid.description}", code) from None
+    return ShippedItem(code, units)

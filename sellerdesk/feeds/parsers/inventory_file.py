@@ -18,7 +18,6 @@ from typing import BinaryIO
 
 from sellerdesk.catalog.services import ListingUpdate
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
-from sellerdesk.feeds.parsers.acknowledgement_xml import _QUANTITY_RE, _Invalid
 from sellerdesk.feeds.parsers.adjustment import amount_problem
 from sellerdesk.feeds.parsers.cancellation_file import (
     Row,
@@ -26,8 +25,17 @@ from sellerdesk.feeds.parsers.cancellation_file import (
     _header_row,
     _template_type_check,
 )
+from sellerdesk.feeds.parsers.fields import (
+    MAX_QUANTITY,
+    QUANTITY_RE,
+    Invalid,
+    quoted,
+)
 from sellerdesk.feeds.parsers.fulfillment_file import _rows, _stray_column
-from sellerdesk.feeds.parsers.records import MAX_QUANTITY, FeedRejected, RecordError, quoted
+from sellerdesk.feeds.parsers.records import (
+    FeedRejected,
+    RecordError,
+)
 
 SKU = "sku"
 PRICE = "price"
@@ -127,21 +135,21 @@ def _judge_row(
     sku = values[SKU]
     try:
         if stray is not None:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"The row has a value in column {stray}, which has no header.",
             )
         if not sku:
-            raise _Invalid(MessageProblem.INVALID_MESSAGE, f"{SKU} is empty.")
+            raise Invalid(MessageProblem.INVALID_MESSAGE, f"{SKU} is empty.")
         if len(sku) > MAX_SKU_LENGTH:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.SKU_NOT_FOUND,
                 f"{SKU} {quoted(sku)} is longer than {MAX_SKU_LENGTH} characters, so no listing "
                 "has it.",
             )
         channel = values[FULFILLMENT_CHANNEL]
         if channel and channel != SELLER_FULFILLED:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.UNSUPPORTED_FULFILLMENT_CHANNEL,
                 f"{FULFILLMENT_CHANNEL} is {quoted(channel)}; Seller Desk keeps the stock of "
                 f"listings the seller fulfils: leave it empty or write {SELLER_FULFILLED}.",
@@ -149,11 +157,11 @@ def _judge_row(
         quantity = _quantity(values[QUANTITY])
         price = _price(values[PRICE])
         if quantity is None and price is None:
-            raise _Invalid(
+            raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
                 f"The row has nothing to update: {PRICE} and {QUANTITY} are both empty.",
             )
-    except _Invalid as invalid:
+    except Invalid as invalid:
         # A SKU too long to be one is quoted in the description only.
         named = sku if 0 < len(sku) <= MAX_SKU_LENGTH else None
         return RecordError(line, invalid.code, invalid.description, sku=named)
@@ -164,25 +172,25 @@ def _judge_row(
 def _quantity(value: str) -> int | None:
     if not value:
         return None
-    if _QUANTITY_RE.fullmatch(value) and int(value) <= MAX_QUANTITY:
+    if QUANTITY_RE.fullmatch(value) and int(value) <= MAX_QUANTITY:
         return int(value)
-    if value.startswith("-") and _QUANTITY_RE.fullmatch(value[1:]):
+    if value.startswith("-") and QUANTITY_RE.fullmatch(value[1:]):
         why = "is negative; write the units in stock, 0 or more"
     else:
         why = f"is not a whole number from 0 to {MAX_QUANTITY}"
-    raise _Invalid(MessageProblem.INVALID_STOCK_QUANTITY, f"{QUANTITY} {quoted(value)} {why}.")
+    raise Invalid(MessageProblem.INVALID_STOCK_QUANTITY, f"{QUANTITY} {quoted(value)} {why}.")
 
 
 def _price(value: str) -> Decimal | None:
     if not value:
         return None
     if (problem := amount_problem(PRICE, value)) is not None:
-        raise _Invalid(MessageProblem.INVALID_PRICE, problem)
+        raise Invalid(MessageProblem.INVALID_PRICE, problem)
     price = Decimal(value)
     if price < 0:
-        raise _Invalid(MessageProblem.INVALID_PRICE, f"{PRICE} {value} is negative.")
+        raise Invalid(MessageProblem.INVALID_PRICE, f"{PRICE} {value} is negative.")
     if price == 0:
-        raise _Invalid(
+        raise Invalid(
             MessageProblem.INVALID_PRICE,
             f"{PRICE} is {value}; a listing is sold for more than 0. To stop selling it, set "
             f"{QUANTITY} to 0.",
