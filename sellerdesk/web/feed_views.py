@@ -15,6 +15,7 @@ from sellerdesk.feeds.parsers.adjustment_file import PAYMENT_ADJUSTMENT_TEMPLATE
 from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
 from sellerdesk.feeds.parsers.fulfillment_file import SHIPMENT_CONFIRMATION_TEMPLATE
 from sellerdesk.feeds.parsers.inventory_file import PRICE_AND_QUANTITY_TEMPLATE
+from sellerdesk.feeds.parsers.sniff import HEAD_BYTES, is_xml
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
@@ -37,7 +38,6 @@ TEMPLATES = {
     "adjustment": ("Flat.File.BatchRefunds.txt", PAYMENT_ADJUSTMENT_TEMPLATE),
     "inventory": ("Flat.File.PriceInventory.txt", PRICE_AND_QUANTITY_TEMPLATE),
 }
-XML_START = (b"<?xml", b"<AmazonEnvelope", b"\xef\xbb\xbf<?xml")
 
 
 @seller_required
@@ -46,10 +46,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        head = uploaded.read(32)
+        head = uploaded.read(HEAD_BYTES)
         uploaded.seek(0)
-        is_xml = head.lstrip().startswith(XML_START)
-        feed_type = FEED_TYPES.get((form.cleaned_data["file_type"] or form.CANCELLATION, is_xml))
+        kind = form.cleaned_data["file_type"] or form.CANCELLATION
+        feed_type = FEED_TYPES.get((kind, is_xml(head)))
         if feed_type is None:  # the inventory file has no XML form
             form.add_error(
                 "file",
