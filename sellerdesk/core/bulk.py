@@ -7,7 +7,11 @@ Both keep the ORM's semantics where it matters: each value goes through the fiel
 (auto_now_add) and get_db_prep_save(); related objects are checked as bulk_create checks them;
 created rows get their primary keys and _state as from bulk_create. No signals, as with
 bulk_create and bulk_update. Anything out of the ordinary (a value that is an expression, a
-multi-table model, a field with a database default or its own placeholder) goes to the ORM."""
+multi-table model, a field with a database default or its own placeholder) goes to the ORM.
+
+They use a few of Django's private APIs (Model._prepare_related_fields_for_save, _state,
+Options.db_returning_fields); tests/test_bulk_writes.py pins each of them and compares the rows
+written with the ORM's, so a Django upgrade that changes them fails there, by name."""
 
 from collections.abc import Iterable
 from typing import Any
