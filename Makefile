@@ -29,14 +29,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy config sellerdesk tests bench
 
+# The suite runs on as many processes as the machine has cores (pytest-xdist); each has its own
+# test database.
 test: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 # The suite's database tests against PostgreSQL (DATABASE_URL defaults to the local server); the
 # tests that use no database ran in `make test` and would run the same.
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest --database-tests-only
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest -n auto --database-tests-only
 
 bench: $(STAMP)
 	$(PY) bench/run.py
