@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import AccessToken, DeveloperApplication, Seller
-from sellerdesk.core.errors import ApplicationError, InvalidInput, NotFound, NothingToDo
+from sellerdesk.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound, NothingToDo
 
 ACCESS_TOKEN_LIFETIME = datetime.timedelta(hours=1)
 NAME_MAX_LENGTH = 100
@@ -26,19 +26,19 @@ NAME_MAX_LENGTH = 100
 class InvalidClient(ApplicationError):
     """Unknown client id, wrong client secret, or a revoked application: one answer for all."""
 
-    code = "invalid_client"
+    code = ErrorCode.INVALID_CLIENT
     http_status = 400
 
 
 class InvalidGrant(ApplicationError):
     """The refresh token is not the application's."""
 
-    code = "invalid_grant"
+    code = ErrorCode.INVALID_GRANT
     http_status = 400
 
 
 class ApplicationRevoked(ApplicationError):
-    code = "application_revoked"
+    code = ErrorCode.APPLICATION_REVOKED
     http_status = 409
 
 
@@ -73,11 +73,11 @@ def application_register(*, seller: Seller, name: str) -> tuple[DeveloperApplica
     """A new application; returns it with its client secret and refresh token, shown only now."""
     name = name.strip()
     if not name:
-        raise InvalidInput(_("Give the application a name."), code="name_required")
+        raise InvalidInput(_("Give the application a name."), code=ErrorCode.NAME_REQUIRED)
     if len(name) > NAME_MAX_LENGTH:
         raise InvalidInput(
             _("The name can be at most %(count)d characters.") % {"count": NAME_MAX_LENGTH},
-            code="name_too_long",
+            code=ErrorCode.NAME_TOO_LONG,
         )
     client_secret = _new_client_secret()
     refresh_token = _new_refresh_token()
@@ -115,7 +115,8 @@ def application_revoke(*, seller: Seller, application_id: int) -> DeveloperAppli
         application = _lock(seller=seller, application_id=application_id)
         if application.revoked_at is not None:
             raise NothingToDo(
-                _("This application was revoked already."), code="application_already_revoked"
+                _("This application was revoked already."),
+                code=ErrorCode.APPLICATION_ALREADY_REVOKED,
             )
         application.revoked_at = timezone.now()
         application.save(update_fields=["revoked_at"])
@@ -160,7 +161,7 @@ def _lock(*, seller: Seller, application_id: int) -> DeveloperApplication:
         .first()
     )
     if application is None:
-        raise NotFound(_("Application not found."), code="application_not_found")
+        raise NotFound(_("Application not found."), code=ErrorCode.APPLICATION_NOT_FOUND)
     return application
 
 
@@ -190,5 +191,5 @@ def application_list(*, seller: Seller) -> QuerySet[DeveloperApplication]:
 def application_get(*, seller: Seller, application_id: int) -> DeveloperApplication:
     application = DeveloperApplication.objects.filter(seller=seller, pk=application_id).first()
     if application is None:
-        raise NotFound(_("Application not found."), code="application_not_found")
+        raise NotFound(_("Application not found."), code=ErrorCode.APPLICATION_NOT_FOUND)
     return application

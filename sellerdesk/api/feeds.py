@@ -21,7 +21,7 @@ from sellerdesk.api.params import (
     next_token_read,
     request_seller,
 )
-from sellerdesk.core.errors import InvalidInput, InvalidTransition
+from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition
 from sellerdesk.core.pages import EARLIEST
 from sellerdesk.feeds.models import Feed as FeedModel
 from sellerdesk.feeds.selectors import FeedFilter, feed_document_get, feed_get, feed_list
@@ -153,7 +153,7 @@ def get_feeds(request: HttpRequest, query: Query[GetFeedsQuery]) -> GetFeedsResp
     if query.nextToken is not None:
         if query.model_dump(exclude_none=True).keys() != {"nextToken"}:
             raise InvalidInput(
-                "nextToken must be the only parameter.", code="next_token_with_filters"
+                "nextToken must be the only parameter.", code=ErrorCode.NEXT_TOKEN_WITH_FILTERS
             )
         listing, after = next_token_read(
             query.nextToken, name="nextToken", kind=LIST_KIND, seller=seller, listing=_Listing
@@ -214,7 +214,9 @@ def get_feed_document(request: HttpRequest, feedDocumentId: str) -> FeedDocument
 def _dry_run(options: dict[str, str]) -> bool:
     value = options.get("dryRun", "false").strip().lower()
     if value not in {"true", "false"}:
-        raise InvalidInput('feedOptions.dryRun must be "true" or "false".', code="invalid_dry_run")
+        raise InvalidInput(
+            'feedOptions.dryRun must be "true" or "false".', code=ErrorCode.INVALID_DRY_RUN
+        )
     return value == "true"
 
 
@@ -251,7 +253,7 @@ def _listing(query: GetFeedsQuery) -> _Listing:
     feed_types = list_values(query.feedTypes, name="feedTypes", limit=FILTER_MAX_VALUES)
     if not feed_types:
         raise InvalidInput(
-            "feedTypes is required unless nextToken is given.", code="feed_types_required"
+            "feedTypes is required unless nextToken is given.", code=ErrorCode.FEED_TYPES_REQUIRED
         )
     statuses = list_values(
         query.processingStatuses, name="processingStatuses", limit=FILTER_MAX_VALUES
@@ -259,14 +261,15 @@ def _listing(query: GetFeedsQuery) -> _Listing:
     unknown = sorted(set(statuses) - set(ProcessingStatus))
     if unknown:
         raise InvalidInput(
-            f"Unknown processingStatuses: {', '.join(unknown)}.", code="invalid_processing_status"
+            f"Unknown processingStatuses: {', '.join(unknown)}.",
+            code=ErrorCode.INVALID_PROCESSING_STATUS,
         )
     created_until = query.createdUntil or timezone.now()
     # A quarter back by default, but never from before the times that a token holds.
     lookback_from = max(created_until, EARLIEST + DEFAULT_LOOKBACK)
     created_since = query.createdSince or lookback_from - DEFAULT_LOOKBACK
     if created_since > created_until:
-        raise InvalidInput("createdSince is after createdUntil.", code="invalid_date_range")
+        raise InvalidInput("createdSince is after createdUntil.", code=ErrorCode.INVALID_DATE_RANGE)
     filters = FeedFilter(
         feed_types=tuple(feed_types),
         created_since=created_since,

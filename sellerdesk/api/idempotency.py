@@ -21,7 +21,7 @@ from django.utils import timezone
 from sellerdesk.accounts.models import Seller
 from sellerdesk.api.errors import error_body
 from sellerdesk.api.models import IdempotentRequest
-from sellerdesk.core.errors import ApplicationError, InvalidInput
+from sellerdesk.core.errors import ApplicationError, ErrorCode, InvalidInput
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -31,7 +31,7 @@ RETENTION = datetime.timedelta(hours=24)
 
 
 class IdempotencyKeyReused(ApplicationError):
-    code = "idempotency_key_reused"
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
     http_status = 422
 
 
@@ -108,7 +108,7 @@ def _check_key(key: str) -> None:
     if not 0 < len(key) <= KEY_MAX_LENGTH or not all(" " < char <= "~" for char in key):
         raise InvalidInput(
             f"{HEADER} must be 1 to {KEY_MAX_LENGTH} printable ASCII characters without spaces.",
-            code="invalid_idempotency_key",
+            code=ErrorCode.INVALID_IDEMPOTENCY_KEY,
         )
 
 

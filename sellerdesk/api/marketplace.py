@@ -17,7 +17,7 @@ from sellerdesk.cancellations.buyer import (
     order_buyer_cancel_request,
     order_buyer_self_cancel,
 )
-from sellerdesk.core.errors import NotFound
+from sellerdesk.core.errors import ErrorCode, NotFound, OrderNotFound
 from sellerdesk.core.ids import is_order_id
 from sellerdesk.orders.services import OrderLine, order_create
 
@@ -54,7 +54,7 @@ class OrderCreatedOut(Schema):
 def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     seller = Seller.objects.filter(merchant_token=payload.SellerId).first()
     if seller is None:
-        raise NotFound(f"Seller {payload.SellerId} was not found.", code="seller_not_found")
+        raise NotFound(f"Seller {payload.SellerId} was not found.", code=ErrorCode.SELLER_NOT_FOUND)
     order = order_create(
         seller=seller,
         buyer_name=payload.BuyerName,
@@ -177,4 +177,4 @@ def create_buyer_cancellation(request: HttpRequest, AmazonOrderId: str) -> Buyer
 def _check_order_id(order_id: str) -> None:
     # What cannot be an order id is not looked up: it is just as missing.
     if not is_order_id(order_id):
-        raise NotFound(f"Order {order_id} was not found.", code="order_not_found")
+        raise OrderNotFound(order_id)

@@ -35,7 +35,7 @@ from sellerdesk.api.params import (
 )
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
-from sellerdesk.core.errors import InvalidInput, NotFound
+from sellerdesk.core.errors import ErrorCode, InvalidInput, OrderNotFound
 from sellerdesk.core.ids import MARKETPLACE_SE, is_order_id
 from sellerdesk.orders.models import Order as OrderModel
 from sellerdesk.orders.models import OrderEvent
@@ -385,7 +385,7 @@ def cancel_order(
 def _check_order_id(order_id: str) -> None:
     # What cannot be an order id is not looked up: it is just as missing.
     if not is_order_id(order_id):
-        raise NotFound(f"Order {order_id} was not found.", code="order_not_found")
+        raise OrderNotFound(order_id)
 
 
 def _order(request: HttpRequest, order_id: str) -> OrderModel:
@@ -405,7 +405,8 @@ def _shipped_quantities(items: list[ConfirmShipmentOrderItem]) -> dict[str, int]
     for item in items:
         if item.orderItemId in quantities:
             raise InvalidInput(
-                f"Order item {item.orderItemId} is listed twice.", code="duplicate_order_item"
+                f"Order item {item.orderItemId} is listed twice.",
+                code=ErrorCode.DUPLICATE_ORDER_ITEM,
             )
         quantities[item.orderItemId] = item.quantity
     return quantities
@@ -506,13 +507,13 @@ def _listing(*, seller: Seller, query: GetOrdersQuery) -> _Listing:
         raise InvalidInput(
             "CreatedAfter and CreatedBefore cannot be combined with LastUpdatedAfter and"
             " LastUpdatedBefore.",
-            code="conflicting_date_filters",
+            code=ErrorCode.CONFLICTING_DATE_FILTERS,
         )
     after = query.CreatedAfter if created else query.LastUpdatedAfter
     if after is None:
         raise InvalidInput(
             "CreatedAfter or LastUpdatedAfter is required unless NextToken is given.",
-            code="date_filter_required",
+            code=ErrorCode.DATE_FILTER_REQUIRED,
         )
     before = query.CreatedBefore if created else query.LastUpdatedBefore
     # The bound is echoed (CreatedBefore, LastUpdatedBefore) for the next poll to start from,
@@ -520,18 +521,21 @@ def _listing(*, seller: Seller, query: GetOrdersQuery) -> _Listing:
     # rather than never.
     before = before or timezone.now()
     if after > before:
-        raise InvalidInput("The time frame ends before it starts.", code="invalid_date_range")
+        raise InvalidInput(
+            "The time frame ends before it starts.", code=ErrorCode.INVALID_DATE_RANGE
+        )
     statuses = list_values(query.OrderStatuses, name="OrderStatuses", limit=len(OrderStatus))
     unknown = sorted(set(statuses) - set(OrderStatus))
     if unknown:
         raise InvalidInput(
-            f"Unknown OrderStatuses: {', '.join(unknown)}.", code="invalid_order_status"
+            f"Unknown OrderStatuses: {', '.join(unknown)}.", code=ErrorCode.INVALID_ORDER_STATUS
         )
     order_ids = list_values(query.AmazonOrderIds, name="AmazonOrderIds", limit=MAX_ORDER_IDS)
     malformed = [order_id for order_id in order_ids if not is_order_id(order_id)]
     if malformed:
         raise InvalidInput(
-            f"Not order ids (3-7-7 digits): {', '.join(malformed)}.", code="invalid_order_id"
+            f"Not order ids (3-7-7 digits): {', '.join(malformed)}.",
+            code=ErrorCode.INVALID_ORDER_ID,
         )
     filters = OrderTimeFilter(
         date_field="purchase_date" if created else "last_update_date",

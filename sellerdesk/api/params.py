@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from pydantic import AfterValidator
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.core.errors import InvalidInput
+from sellerdesk.core.errors import ErrorCode, InvalidInput
 from sellerdesk.core.pages import (
     EARLIEST,
     LATEST,
@@ -29,17 +29,18 @@ def list_values(raw: list[str] | None, *, name: str, limit: int) -> list[str]:
     """SP-API sends lists comma-separated; some clients repeat the parameter instead."""
     values = [value.strip() for item in raw or [] for value in item.split(",") if value.strip()]
     if len(values) > limit:
-        raise InvalidInput(f"{name} takes at most {limit} values.", code="too_many_values")
+        raise InvalidInput(f"{name} takes at most {limit} values.", code=ErrorCode.TOO_MANY_VALUES)
     return values
 
 
 def check_marketplaces(seller: Seller, marketplace_ids: list[str]) -> None:
     if not marketplace_ids:
-        raise InvalidInput("MarketplaceIds is required.", code="marketplace_ids_required")
+        raise InvalidInput("MarketplaceIds is required.", code=ErrorCode.MARKETPLACE_IDS_REQUIRED)
     for marketplace_id in marketplace_ids:
         if marketplace_id != seller.marketplace_id:
             raise InvalidInput(
-                f"Marketplace {marketplace_id} is not the seller's.", code="invalid_marketplace"
+                f"Marketplace {marketplace_id} is not the seller's.",
+                code=ErrorCode.INVALID_MARKETPLACE,
             )
 
 
@@ -78,4 +79,4 @@ def next_token_read[L](
 
 
 def invalid_next_token(name: str) -> InvalidInput:
-    return InvalidInput(f"{name} is not valid.", code="invalid_next_token")
+    return InvalidInput(f"{name} is not valid.", code=ErrorCode.INVALID_NEXT_TOKEN)

@@ -14,10 +14,16 @@ from django.utils.translation import gettext as _
 
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import Cancellation, CancelRequest, orders_cancel
-from sellerdesk.core.errors import InvalidInput, InvalidTransition, NotFound, NothingToDo
-from sellerdesk.orders.models import Order, OrderEvent, OrderStatus
+from sellerdesk.core.errors import (
+    ErrorCode,
+    InvalidInput,
+    InvalidTransition,
+    NothingToDo,
+    OrderNotFound,
+)
+from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.orders.services import order_event_record
-from sellerdesk.orders.status import can_buyer_cancel
+from sellerdesk.orders.status import Action, transition_check
 
 # The marketplace lets a buyer cancel alone for 30 minutes after the purchase, this moment
 # included; after that the buyer can only ask the seller to cancel.
@@ -33,18 +39,18 @@ def buyer_cancel_reason_clean(reason: str) -> str:
     if not reason:
         raise InvalidInput(
             _("The buyer's reason for the cancellation is required."),
-            code="buyer_cancel_reason_required",
+            code=ErrorCode.BUYER_CANCEL_REASON_REQUIRED,
         )
     if len(reason) > BUYER_CANCEL_REASON_MAX_LENGTH:
         raise InvalidInput(
             _("The buyer's reason is limited to %(limit)d characters.")
             % {"limit": BUYER_CANCEL_REASON_MAX_LENGTH},
-            code="buyer_cancel_reason_too_long",
+            code=ErrorCode.BUYER_CANCEL_REASON_TOO_LONG,
         )
     if _CONTROL_CHARACTERS.search(reason):
         raise InvalidInput(
             _("The buyer's reason contains control characters."),
-            code="buyer_cancel_reason_invalid",
+            code=ErrorCode.BUYER_CANCEL_REASON_INVALID,
         )
     return reason
 
@@ -60,15 +66,9 @@ def order_buyer_cancel_request(*, amazon_order_id: str, reason: str) -> Order:
             raise NothingToDo(
                 _("The buyer already asked to cancel order %(order_id)s; nothing was changed.")
                 % {"order_id": amazon_order_id},
-                code="cancellation_already_requested",
+                code=ErrorCode.CANCELLATION_ALREADY_REQUESTED,
             )
-        _check_buyer_can_cancel(
-            order,
-            refusal=_(
-                "Order %(order_id)s is %(status)s: the buyer can no longer ask to cancel it."
-            ),
-            code_prefix="cannot_request_cancel",
-        )
+        transition_check(order=order, action=Action.BUYER_CANCEL_REQUEST)
         now = timezone.now()
         order.buyer_cancel_requested_at = now
         order.buyer_cancel_reason = reason
@@ -96,11 +96,7 @@ def order_buyer_self_cancel(
         # Locked here, and again (the same rows, the same transaction) by orders_cancel: the
         # checks below and the cancellation see one state of the order.
         order = _order_lock(amazon_order_id)
-        _check_buyer_can_cancel(
-            order,
-            refusal=_("Order %(order_id)s is %(status)s: the buyer can no longer cancel it."),
-            code_prefix="cannot_self_cancel",
-        )
+        transition_check(order=order, action=Action.BUYER_CANCEL)
         moment = now or timezone.now()
         if moment > order.purchase_date + SELF_CANCEL_WINDOW:
             raise InvalidTransition(
@@ -113,7 +109,7 @@ def order_buyer_self_cancel(
                     "order_id": amazon_order_id,
                     "minutes": SELF_CANCEL_WINDOW // datetime.timedelta(minutes=1),
                 },
-                code="self_cancel_window_passed",
+                code=ErrorCode.SELF_CANCEL_WINDOW_PASSED,
             )
         request = CancelRequest(amazon_order_id=amazon_order_id, reason=CancelReason.BUYER_CANCELED)
         (outcome,) = orders_cancel(
@@ -129,23 +125,5 @@ def _order_lock(amazon_order_id: str) -> Order:
     """The marketplace acts for the buyer: any seller's order, by its id."""
     order = Order.objects.select_for_update().filter(amazon_order_id=amazon_order_id).first()
     if order is None:
-        raise NotFound(
-            _("Order %(order_id)s was not found.") % {"order_id": amazon_order_id},
-            code="order_not_found",
-        )
+        raise OrderNotFound(amazon_order_id)
     return order
-
-
-def _check_buyer_can_cancel(order: Order, *, refusal: str, code_prefix: str) -> None:
-    if order.status == OrderStatus.CANCELED:
-        raise NothingToDo(
-            _("Order %(order_id)s is already cancelled; nothing was changed.")
-            % {"order_id": order.amazon_order_id},
-            code="already_cancelled",
-        )
-    if not can_buyer_cancel(order.status):
-        raise InvalidTransition(
-            refusal % {"order_id": order.amazon_order_id, "status": order.get_status_display()},
-            code=f"{code_prefix}_{order.status.lower()}",
-            status=order.status,
-        )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
-from sellerdesk.core.errors import NotFound
+from sellerdesk.core.errors import ErrorCode, NotFound
 
 # A listing with this many units or fewer is low on stock (zero is low too, and flagged apart):
 # few enough that a handful of orders sells it out before a restock arrives.
@@ -119,7 +119,7 @@ def listing_get(*, seller: Seller, sku: str) -> Listing:
     # PostgreSQL refuses a NUL in a query's text, and no SKU has one.
     listing = None if "\x00" in sku else Listing.objects.filter(seller=seller, sku=sku).first()
     if listing is None:
-        raise NotFound(f"SKU {sku} was not found.", code="sku_not_found")
+        raise NotFound(f"SKU {sku} was not found.", code=ErrorCode.SKU_NOT_FOUND)
     return listing
 
 

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
 from sellerdesk.core.bulk import rows_insert, rows_update
-from sellerdesk.core.errors import ApplicationError, InsufficientInventory, InvalidInput, NotFound
+from sellerdesk.core.errors import (
+    ApplicationError,
+    ErrorCode,
+    InsufficientInventory,
+    InvalidInput,
+    NotFound,
+)
 from sellerdesk.core.money import CENT, money
 
 # The largest quantity a listing holds: a 32-bit integer column on every database.
@@ -50,6 +56,52 @@ def listing_change_quantity(
         order_id=order_id,
         event_id=event_id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    """A change of a listing's quantity and its cause: `delta` units more, or when `quantity`
+    is given, the listing set to it."""
+
+    listing_id: int
+    cause: str
+    delta: int = 0
+    quantity: int | None = None
+    order_id: int | None = None
+    event_id: int | None = None
+
+
+def listings_stock_change(*, changes: Sequence[StockChange]) -> None:
+    """Apply changes in the order given, each with its ledger row, in bulk: the listings locked
+    in primary-key order, then written once. Call inside the transaction of their cause, last,
+    so that the listings, shared by every order of the seller, are held the shortest time."""
+    if not changes:
+        return
+    listings = listings_lock(listing_ids=[change.listing_id for change in changes])
+    ledger = []
+    for change in changes:
+        listing = listings[change.listing_id]
+        new_quantity = (
+            listing.quantity + change.delta if change.quantity is None else change.quantity
+        )
+        if new_quantity < 0:
+            raise InsufficientInventory(
+                f"SKU {listing.sku} has {listing.quantity} units; {-change.delta} requested.",
+                sku=listing.sku,
+            )
+        ledger.append(
+            InventoryLedgerEntry(
+                listing_id=listing.pk,
+                delta=new_quantity - listing.quantity,
+                quantity_after=new_quantity,
+                cause=change.cause,
+                order_id=change.order_id,
+                event_id=change.event_id,
+            )
+        )
+        listing.quantity = new_quantity
+    rows_update(Listing, listings.values(), ["quantity"])
+    rows_insert(InventoryLedgerEntry, ledger)
 
 
 def listing_create(
@@ -102,7 +154,7 @@ def listings_update(
         if error is None and listing is None:
             error = NotFound(
                 _("No listing has the SKU %(sku)s.") % {"sku": update.sku},
-                code="sku_not_found",
+                code=ErrorCode.SKU_NOT_FOUND,
                 sku=update.sku,
             )
         results.append(error)
@@ -136,7 +188,7 @@ def _update_problem(update: ListingUpdate) -> InvalidInput | None:
         return InvalidInput(
             _("The quantity %(quantity)s is not a whole number from 0 to %(max)d.")
             % {"quantity": quantity, "max": MAX_LISTING_QUANTITY},
-            code="invalid_stock_quantity",
+            code=ErrorCode.INVALID_STOCK_QUANTITY,
             sku=update.sku,
         )
     if price is not None and (
@@ -145,7 +197,7 @@ def _update_problem(update: ListingUpdate) -> InvalidInput | None:
         return InvalidInput(
             _("The price %(price)s is not an amount above 0 with at most two decimals.")
             % {"price": price},
-            code="invalid_price",
+            code=ErrorCode.INVALID_PRICE,
             sku=update.sku,
         )
     return None

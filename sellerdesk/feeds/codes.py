@@ -1,7 +1,10 @@
 """ResultMessageCode values of processing reports. Stable: integrations key on them, and
 docs/feed-result-codes.md documents each one. Never renumber; add new codes at the end."""
 
+from collections.abc import Mapping
 from enum import IntEnum
+
+from sellerdesk.core.errors import ErrorCode
 
 
 class FileProblem(IntEnum):
@@ -54,3 +57,99 @@ class MessageProblem(IntEnum):
     INVALID_PRICE = 18029  # inventory file: not a price above 0 with at most two decimals
     VALUE_IGNORED = 18030  # Warning: a template column Seller Desk does not use had a value
     UNSUPPORTED_FULFILLMENT_CHANNEL = 18031  # fulfilled by the marketplace, not the seller
+
+
+# The errors that no specific result code describes (most cannot come of a feed message at all):
+# reported as an invalid message.
+_INVALID_MESSAGE = (
+    ErrorCode.APPLICATION_ERROR,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.INVALID_INPUT,
+    ErrorCode.INVALID_TRANSITION,
+    ErrorCode.ALREADY_DONE,
+    ErrorCode.INSUFFICIENT_INVENTORY,
+    ErrorCode.EMAIL_NOT_FOUND,
+    ErrorCode.DUPLICATE_ORDER,
+    ErrorCode.ORDER_WITHOUT_ITEMS,
+    ErrorCode.INVALID_ORDER_ID,
+    ErrorCode.INVALID_EMAIL,
+    ErrorCode.INVALID_DATE,
+    ErrorCode.INVALID_LANGUAGE,
+    ErrorCode.UNKNOWN_SKU,
+    ErrorCode.DUPLICATE_ITEM,
+    ErrorCode.SHIPMENT_INCOMPLETE,
+    ErrorCode.MEMO_TOO_LONG,
+    ErrorCode.BUYER_CANCEL_REASON_REQUIRED,
+    ErrorCode.BUYER_CANCEL_REASON_TOO_LONG,
+    ErrorCode.BUYER_CANCEL_REASON_INVALID,
+    ErrorCode.CANCELLATION_ALREADY_REQUESTED,
+    ErrorCode.SELF_CANCEL_WINDOW_PASSED,
+    ErrorCode.CANNOT_SELF_CANCEL_SHIPPED,
+    ErrorCode.CANNOT_SELF_CANCEL_PARTIALLYSHIPPED,
+    ErrorCode.CANNOT_REQUEST_CANCEL_SHIPPED,
+    ErrorCode.CANNOT_REQUEST_CANCEL_PARTIALLYSHIPPED,
+    ErrorCode.NOTHING_TO_ADJUST,
+    ErrorCode.FEED_NOT_FOUND,
+    ErrorCode.FEED_NOT_IN_QUEUE,
+    ErrorCode.DOCUMENT_NOT_FOUND,
+    ErrorCode.DOCUMENT_EMPTY,
+    ErrorCode.DOCUMENT_TOO_LARGE,
+    ErrorCode.ALREADY_UPLOADED,
+    ErrorCode.UPLOAD_URL_EXPIRED,
+    ErrorCode.INVALID_CONTENT_TYPE,
+    ErrorCode.UNSUPPORTED_FEED_TYPE,
+    ErrorCode.INVALID_MARKETPLACE,
+    ErrorCode.SELLER_NOT_FOUND,
+    ErrorCode.NAME_REQUIRED,
+    ErrorCode.NAME_TOO_LONG,
+    ErrorCode.APPLICATION_NOT_FOUND,
+    ErrorCode.APPLICATION_ALREADY_REVOKED,
+    ErrorCode.APPLICATION_REVOKED,
+    ErrorCode.INVALID_CLIENT,
+    ErrorCode.INVALID_GRANT,
+    ErrorCode.TOO_MANY_VALUES,
+    ErrorCode.MARKETPLACE_IDS_REQUIRED,
+    ErrorCode.INVALID_NEXT_TOKEN,
+    ErrorCode.NEXT_TOKEN_WITH_FILTERS,
+    ErrorCode.FEED_TYPES_REQUIRED,
+    ErrorCode.INVALID_PROCESSING_STATUS,
+    ErrorCode.INVALID_DRY_RUN,
+    ErrorCode.INVALID_DATE_RANGE,
+    ErrorCode.CONFLICTING_DATE_FILTERS,
+    ErrorCode.DATE_FILTER_REQUIRED,
+    ErrorCode.INVALID_ORDER_STATUS,
+    ErrorCode.DUPLICATE_ORDER_ITEM,
+    ErrorCode.INVALID_IDEMPOTENCY_KEY,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+)
+# The result code of each error that a service refuses a feed's message with: every ErrorCode.
+PROBLEMS: Mapping[ErrorCode, MessageProblem] = {
+    **dict.fromkeys(_INVALID_MESSAGE, MessageProblem.INVALID_MESSAGE),
+    ErrorCode.ORDER_NOT_FOUND: MessageProblem.ORDER_NOT_FOUND,
+    ErrorCode.INVALID_REASON: MessageProblem.INVALID_REASON,
+    ErrorCode.REASON_REQUIRED: MessageProblem.MISSING_REASON,
+    ErrorCode.ALREADY_CANCELLED: MessageProblem.ALREADY_CANCELLED,
+    ErrorCode.ITEMS_ALREADY_CANCELLED: MessageProblem.ALREADY_CANCELLED,
+    ErrorCode.CANNOT_CANCEL_PENDING: MessageProblem.ORDER_PENDING,
+    ErrorCode.CANNOT_CANCEL_SHIPPED: MessageProblem.ORDER_SHIPPED,
+    ErrorCode.CANNOT_CANCEL_PARTIALLYSHIPPED: MessageProblem.ORDER_SHIPPED,
+    ErrorCode.UNKNOWN_ITEM: MessageProblem.ITEM_NOT_IN_ORDER,
+    ErrorCode.QUANTITY_ABOVE_UNSHIPPED: MessageProblem.QUANTITY_ABOVE_UNSHIPPED,
+    ErrorCode.INVALID_QUANTITY: MessageProblem.INVALID_QUANTITY,
+    ErrorCode.ORDER_CANCELLED: MessageProblem.ORDER_CANCELLED,
+    ErrorCode.NOTHING_TO_SHIP: MessageProblem.INVALID_QUANTITY,
+    ErrorCode.CANNOT_SHIP_PENDING: MessageProblem.ORDER_NOT_SHIPPABLE,
+    ErrorCode.CANNOT_SHIP_SHIPPED: MessageProblem.ORDER_NOT_SHIPPABLE,
+    ErrorCode.CANNOT_SHIP_CANCELED: MessageProblem.ORDER_NOT_SHIPPABLE,
+    ErrorCode.ORDER_NOT_CHARGED: MessageProblem.ORDER_NOT_CHARGED,
+    ErrorCode.WRONG_CURRENCY: MessageProblem.WRONG_CURRENCY,
+    ErrorCode.INVALID_AMOUNT: MessageProblem.INVALID_AMOUNT,
+    ErrorCode.REFUND_ABOVE_CHARGED: MessageProblem.REFUND_ABOVE_CHARGED,
+    ErrorCode.NOT_A_CREDIT: MessageProblem.NOT_A_CREDIT,
+    ErrorCode.ADJUSTMENT_ALREADY_APPLIED: MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
+    ErrorCode.ADJUSTMENT_ID_REUSED: MessageProblem.ADJUSTMENT_ID_REUSED,
+    ErrorCode.INVALID_ADJUSTMENT_REASON: MessageProblem.INVALID_ADJUSTMENT_REASON,
+    ErrorCode.SKU_NOT_FOUND: MessageProblem.SKU_NOT_FOUND,
+    ErrorCode.INVALID_STOCK_QUANTITY: MessageProblem.INVALID_STOCK_QUANTITY,
+    ErrorCode.INVALID_PRICE: MessageProblem.INVALID_PRICE,
+}

@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
 from sellerdesk.catalog.services import listings_update
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.codes import PROBLEMS, FileProblem, MessageProblem
 from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedResult, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
 from sellerdesk.feeds.parsers.adjustment import Adjustment
@@ -92,33 +92,6 @@ SOURCES = {
     Feed.Source.API: OrderEvent.Source.FEED,
     Feed.Source.UPLOAD: OrderEvent.Source.FILE,
     Feed.Source.SELECTION: OrderEvent.Source.BULK,
-}
-PROBLEMS = {
-    "order_not_found": MessageProblem.ORDER_NOT_FOUND,
-    "invalid_reason": MessageProblem.INVALID_REASON,
-    "reason_required": MessageProblem.MISSING_REASON,
-    "memo_too_long": MessageProblem.INVALID_MESSAGE,
-    "already_cancelled": MessageProblem.ALREADY_CANCELLED,
-    "items_already_cancelled": MessageProblem.ALREADY_CANCELLED,
-    "cannot_cancel_pending": MessageProblem.ORDER_PENDING,
-    "cannot_cancel_shipped": MessageProblem.ORDER_SHIPPED,
-    "cannot_cancel_partiallyshipped": MessageProblem.ORDER_SHIPPED,
-    "unknown_item": MessageProblem.ITEM_NOT_IN_ORDER,
-    "quantity_above_unshipped": MessageProblem.QUANTITY_ABOVE_UNSHIPPED,
-    "invalid_quantity": MessageProblem.INVALID_QUANTITY,
-    "order_cancelled": MessageProblem.ORDER_CANCELLED,
-    "nothing_to_ship": MessageProblem.INVALID_QUANTITY,
-    "order_not_charged": MessageProblem.ORDER_NOT_CHARGED,
-    "wrong_currency": MessageProblem.WRONG_CURRENCY,
-    "invalid_amount": MessageProblem.INVALID_AMOUNT,
-    "refund_above_charged": MessageProblem.REFUND_ABOVE_CHARGED,
-    "not_a_credit": MessageProblem.NOT_A_CREDIT,
-    "adjustment_already_applied": MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-    "adjustment_id_reused": MessageProblem.ADJUSTMENT_ID_REUSED,
-    "invalid_adjustment_reason": MessageProblem.INVALID_ADJUSTMENT_REASON,
-    "sku_not_found": MessageProblem.SKU_NOT_FOUND,
-    "invalid_stock_quantity": MessageProblem.INVALID_STOCK_QUANTITY,
-    "invalid_price": MessageProblem.INVALID_PRICE,
 }
 WARNINGS = frozenset(
     {
@@ -361,8 +334,6 @@ def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[
         )
     except ApplicationError as error:
         code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
-        if error.code.startswith("cannot_ship_"):
-            code = MessageProblem.ORDER_NOT_SHIPPABLE
         return [
             _result(
                 feed, position, shipment.message_id, code, error.message, shipment.amazon_order_id

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.core.errors import NotFound
+from sellerdesk.core.errors import ErrorCode, NotFound
 from sellerdesk.core.pages import KeysetPage, Position, keyset_page
 from sellerdesk.feeds.models import Feed, FeedDocument
 
@@ -30,7 +30,7 @@ def feed_get(*, seller: Seller, feed_id: str) -> Feed:
         .first()
     )
     if feed is None:
-        raise NotFound("Feed not found.", code="feed_not_found")
+        raise NotFound("Feed not found.", code=ErrorCode.FEED_NOT_FOUND)
     return feed
 
 
@@ -64,5 +64,5 @@ def feed_list(
 def feed_document_get(*, seller: Seller, document_id: str) -> FeedDocument:
     document = FeedDocument.objects.filter(seller=seller, document_id=document_id).first()
     if document is None:
-        raise NotFound("Feed document not found.", code="document_not_found")
+        raise NotFound("Feed document not found.", code=ErrorCode.DOCUMENT_NOT_FOUND)
     return document

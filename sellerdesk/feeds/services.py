@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
-from sellerdesk.core.errors import InvalidInput, InvalidTransition, NotFound
+from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.feeds.models import Feed, FeedDocument, FeedType
 
@@ -19,7 +19,7 @@ UPLOAD_URL_LIFETIME = datetime.timedelta(minutes=5)
 
 
 class DocumentTooLarge(InvalidInput):
-    code = "document_too_large"
+    code = ErrorCode.DOCUMENT_TOO_LARGE
     http_status = 413
 
 
@@ -27,7 +27,7 @@ def feed_document_create(*, seller: Seller, content_type: str) -> FeedDocument:
     """An empty input document, to be uploaded within five minutes."""
     content_type = content_type.strip()
     if not content_type or len(content_type) > 200:
-        raise InvalidInput("contentType is required.", code="invalid_content_type")
+        raise InvalidInput("contentType is required.", code=ErrorCode.INVALID_CONTENT_TYPE)
     return FeedDocument.objects.create(
         seller=seller,
         purpose=FeedDocument.Purpose.INPUT,
@@ -41,9 +41,11 @@ def feed_document_upload(
 ) -> FeedDocument:
     """Store the bytes of an input document, streaming, within the size limit."""
     if document.purpose != FeedDocument.Purpose.INPUT or document.uploaded_at is not None:
-        raise InvalidTransition("This document was uploaded already.", code="already_uploaded")
+        raise InvalidTransition(
+            "This document was uploaded already.", code=ErrorCode.ALREADY_UPLOADED
+        )
     if document.upload_expires_at and document.upload_expires_at < timezone.now():
-        raise InvalidTransition("The upload URL has expired.", code="upload_url_expired")
+        raise InvalidTransition("The upload URL has expired.", code=ErrorCode.UPLOAD_URL_EXPIRED)
     document.file.save(document.document_id, _LimitedFile(chunks), save=False)
     document.size = document.file.size
     document.filename = filename[:255]
@@ -100,21 +102,23 @@ def feed_create(
     if feed_type not in FeedType.values:
         raise InvalidInput(
             _("Feed type %(type)s is not supported.") % {"type": feed_type},
-            code="unsupported_feed_type",
+            code=ErrorCode.UNSUPPORTED_FEED_TYPE,
         )
     marketplace_ids = marketplace_ids or [seller.marketplace_id]
     if any(marketplace != seller.marketplace_id for marketplace in marketplace_ids):
         raise InvalidInput(
             _("Marketplace %(ids)s is not the seller's.") % {"ids": ", ".join(marketplace_ids)},
-            code="invalid_marketplace",
+            code=ErrorCode.INVALID_MARKETPLACE,
         )
     document = FeedDocument.objects.filter(
         seller=seller, document_id=input_document_id, purpose=FeedDocument.Purpose.INPUT
     ).first()
     if document is None:
-        raise NotFound(_("Feed document not found."), code="document_not_found")
+        raise NotFound(_("Feed document not found."), code=ErrorCode.DOCUMENT_NOT_FOUND)
     if document.uploaded_at is None:
-        raise InvalidInput(_("The feed document has not been uploaded."), code="document_empty")
+        raise InvalidInput(
+            _("The feed document has not been uploaded."), code=ErrorCode.DOCUMENT_EMPTY
+        )
     with transaction.atomic():
         feed = Feed.objects.create(
             seller=seller,
@@ -162,12 +166,12 @@ def feed_cancel(*, seller: Seller, feed_id: str) -> Feed:
     with transaction.atomic():
         feed = Feed.objects.select_for_update().filter(seller=seller, feed_id=feed_id).first()
         if feed is None:
-            raise NotFound(_("Feed not found."), code="feed_not_found")
+            raise NotFound(_("Feed not found."), code=ErrorCode.FEED_NOT_FOUND)
         if feed.processing_status != Feed.Status.IN_QUEUE:
             raise InvalidTransition(
                 _("Only a feed in queue can be cancelled; this one is %(status)s.")
                 % {"status": feed.processing_status},
-                code="feed_not_in_queue",
+                code=ErrorCode.FEED_NOT_IN_QUEUE,
             )
         feed.processing_status = Feed.Status.CANCELLED
         feed.processing_end_time = timezone.now()

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
-from sellerdesk.core.errors import ApplicationError, InvalidTransition, NotFound
+from sellerdesk.core.errors import (
+    ApplicationError,
+    ErrorCode,
+    InvalidTransition,
+    OrderNotFound,
+)
 from sellerdesk.orders.models import Order, OrderEvent, OrderStatus
 
 
@@ -37,20 +42,14 @@ def orders_acknowledge(
         for request in requests:
             order = orders.get(request.amazon_order_id)
             if order is None:
-                errors.append(
-                    NotFound(
-                        _("Order %(order_id)s was not found.")
-                        % {"order_id": request.amazon_order_id},
-                        code="order_not_found",
-                    )
-                )
+                errors.append(OrderNotFound(request.amazon_order_id))
                 continue
             if order.status == OrderStatus.CANCELED:
                 errors.append(
                     InvalidTransition(
                         _("Order %(order_id)s is cancelled; it cannot be acknowledged.")
                         % {"order_id": order.amazon_order_id},
-                        code="order_cancelled",
+                        code=ErrorCode.ORDER_CANCELLED,
                     )
                 )
                 continue

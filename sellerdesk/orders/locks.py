@@ -1,9 +1,7 @@
 from collections.abc import Iterable, Sequence
 
-from django.utils.translation import gettext as _
-
 from sellerdesk.accounts.models import Seller
-from sellerdesk.core.errors import NotFound
+from sellerdesk.core.errors import OrderNotFound
 from sellerdesk.orders.models import Order, OrderItem
 
 
@@ -16,10 +14,7 @@ def order_lock(*, seller: Seller, amazon_order_id: str) -> tuple[Order, list[Ord
         .first()
     )
     if order is None:
-        raise NotFound(
-            _("Order %(order_id)s was not found.") % {"order_id": amazon_order_id},
-            code="order_not_found",
-        )
+        raise OrderNotFound(amazon_order_id)
     items = list(OrderItem.objects.select_for_update().filter(order=order).order_by("pk"))
     return order, items
 
@@ -39,10 +34,7 @@ def locked_order(orders: dict[str, Order], amazon_order_id: str) -> Order:
     """The order of orders_lock's result, or the same NotFound as order_lock."""
     order = orders.get(amazon_order_id)
     if order is None:
-        raise NotFound(
-            _("Order %(order_id)s was not found.") % {"order_id": amazon_order_id},
-            code="order_not_found",
-        )
+        raise OrderNotFound(amazon_order_id)
     return order
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sellerdesk.core.errors import InvalidInput
+from sellerdesk.core.errors import ErrorCode, InvalidInput
 from sellerdesk.orders.models import Order, OrderItem
 
 ABOVE_UNSHIPPED = {
@@ -33,18 +33,18 @@ def unshipped_units(
         raise InvalidInput(
             _("Not items of order %(order_id)s: %(items)s.")
             % {"order_id": order.amazon_order_id, "items": ", ".join(unknown)},
-            code="unknown_item",
+            code=ErrorCode.UNKNOWN_ITEM,
         )
     units = {}
     for item_id, count in quantities.items():
         count = unshipped[item_id] if count is None else count
         if count < 0:
-            raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
+            raise InvalidInput(_("Quantities cannot be negative."), code=ErrorCode.INVALID_QUANTITY)
         if count > unshipped[item_id]:
             raise InvalidInput(
                 str(ABOVE_UNSHIPPED[action])
                 % {"item": item_id, "count": count, "unshipped": unshipped[item_id]},
-                code="quantity_above_unshipped",
+                code=ErrorCode.QUANTITY_ABOVE_UNSHIPPED,
             )
         units[item_id] = count
     return units

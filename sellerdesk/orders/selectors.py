@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.core.errors import NotFound
+from sellerdesk.core.errors import ErrorCode, NotFound, OrderNotFound
 from sellerdesk.core.ids import is_order_id
 from sellerdesk.core.pages import (
     KeysetPage,
@@ -62,7 +62,7 @@ def order_get(*, seller: Seller, amazon_order_id: str) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound(f"Order {amazon_order_id} was not found.", code="order_not_found")
+        raise OrderNotFound(amazon_order_id)
     return order
 
 
@@ -79,7 +79,7 @@ def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -
         .first()
     )
     if email is None:
-        raise NotFound("Email not found.", code="email_not_found")
+        raise NotFound("Email not found.", code=ErrorCode.EMAIL_NOT_FOUND)
     return email
 
 

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
 from sellerdesk.catalog.services import listing_change_quantity, listings_lock
-from sellerdesk.core.errors import InvalidInput, InvalidTransition, NotFound
+from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 from sellerdesk.core.ids import is_order_id, new_order_id, new_order_item_id
 from sellerdesk.core.money import money
 from sellerdesk.orders.locks import order_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
-from sellerdesk.orders.status import can_ship, derive_status
+from sellerdesk.orders.status import Action, derive_status, transition_check
 from sellerdesk.refunds.models import Charge
 from sellerdesk.refunds.services import charge_create
 
@@ -76,23 +76,28 @@ def order_create(
     shipping is charged on its first item; tax_rate (0.25 for 25 %) adds tax to each item's
     price and shipping."""
     if not lines:
-        raise InvalidInput("An order needs at least one item.", code="order_without_items")
+        raise InvalidInput("An order needs at least one item.", code=ErrorCode.ORDER_WITHOUT_ITEMS)
     if any(line.quantity < 1 for line in lines):
-        raise InvalidInput("Every quantity must be at least 1.", code="invalid_quantity")
+        raise InvalidInput("Every quantity must be at least 1.", code=ErrorCode.INVALID_QUANTITY)
     try:
         validate_email(buyer_email)
     except ValidationError as error:
-        raise InvalidInput("Buyer email is not a valid address.", code="invalid_email") from error
+        raise InvalidInput(
+            "Buyer email is not a valid address.", code=ErrorCode.INVALID_EMAIL
+        ) from error
     if purchase_date is not None and timezone.is_naive(purchase_date):
-        raise InvalidInput("Purchase date needs a time zone.", code="invalid_date")
+        raise InvalidInput("Purchase date needs a time zone.", code=ErrorCode.INVALID_DATE)
     if shipping_price < 0 or not 0 <= tax_rate < 1:
         raise InvalidInput(
-            "Shipping cannot be negative and the tax rate is from 0 to 1.", code="invalid_amount"
+            "Shipping cannot be negative and the tax rate is from 0 to 1.",
+            code=ErrorCode.INVALID_AMOUNT,
         )
     if buyer_language not in {"sv", "en"}:
-        raise InvalidInput("Buyer language must be sv or en.", code="invalid_language")
+        raise InvalidInput("Buyer language must be sv or en.", code=ErrorCode.INVALID_LANGUAGE)
     if amazon_order_id is not None and not is_order_id(amazon_order_id):
-        raise InvalidInput("Order ID must look like 123-1234567-1234567.", code="invalid_order_id")
+        raise InvalidInput(
+            "Order ID must look like 123-1234567-1234567.", code=ErrorCode.INVALID_ORDER_ID
+        )
     quantities = Counter[str]()
     for line in lines:
         quantities[line.sku] += line.quantity
@@ -104,7 +109,7 @@ def order_create(
             )
             missing = sorted(set(quantities) - set(found))
             if missing:
-                raise NotFound(f"Unknown SKU: {', '.join(missing)}.", code="unknown_sku")
+                raise NotFound(f"Unknown SKU: {', '.join(missing)}.", code=ErrorCode.UNKNOWN_SKU)
             listings = listings_lock(listing_ids=found.values())
             by_sku = {listing.sku: listing for listing in listings.values()}
             order = Order.objects.create(
@@ -156,7 +161,7 @@ def order_create(
             order.save(update_fields=["order_total"])
     except IntegrityError as error:
         raise InvalidInput(
-            f"Order {amazon_order_id} already exists.", code="duplicate_order"
+            f"Order {amazon_order_id} already exists.", code=ErrorCode.DUPLICATE_ORDER
         ) from error
     return order
 
@@ -177,20 +182,16 @@ def order_confirm_shipment(
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
         raise InvalidInput(
-            _("Carrier and tracking number are required."), code="shipment_incomplete"
+            _("Carrier and tracking number are required."), code=ErrorCode.SHIPMENT_INCOMPLETE
         )
     with transaction.atomic():
         order, items = order_lock(seller=seller, amazon_order_id=amazon_order_id)
-        if not can_ship(order.status):
-            raise InvalidTransition(
-                _("Order %(order_id)s is %(status)s and cannot be shipped.")
-                % {"order_id": amazon_order_id, "status": order.get_status_display()},
-                code=f"cannot_ship_{order.status.lower()}",
-                status=order.status,
-            )
+        transition_check(order=order, action=Action.SHIP)
         to_ship = unshipped_units(order=order, items=items, quantities=quantities, action="ship")
         if not any(to_ship.values()):
-            raise InvalidInput(_("Choose at least one unit to ship."), code="nothing_to_ship")
+            raise InvalidInput(
+                _("Choose at least one unit to ship."), code=ErrorCode.NOTHING_TO_SHIP
+            )
         shipped = []
         for item in items:
             count = to_ship.get(item.order_item_id, 0)

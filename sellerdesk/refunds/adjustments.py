@@ -16,31 +16,29 @@ Rules, per request (one feed message, one submitted form):
 - a MerchantAdjustmentItemID already applied to the same item is reported and skipped, so the
   same adjustment sent twice refunds once."""
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
-from sellerdesk.cancellations.services import MEMO_MAX_LENGTH, cancelled_units_restock
-from sellerdesk.core.bulk import rows_insert, rows_update
+from sellerdesk.cancellations.services import memo_clean
+from sellerdesk.cancellations.units import UnitCancellations
+from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.errors import (
     ApplicationError,
+    ErrorCode,
     InvalidInput,
     InvalidTransition,
     NothingToDo,
 )
-from sellerdesk.metrics.alerts import rate_alert_check_queue
-from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.locks import locked_order, order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
-from sellerdesk.orders.status import derive_status
+from sellerdesk.orders.status import Action
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.models import Charge, Refund
 from sellerdesk.refunds.reasons import (
@@ -75,12 +73,9 @@ class _Batch:
     """What the accepted requests of one call will write, and the running totals that later
     requests are checked against."""
 
-    items: dict[int, OrderItem] = field(default_factory=dict)
-    orders: dict[int, Order] = field(default_factory=dict)
-    cancel_events: list[OrderEvent] = field(default_factory=list)
+    cancellations: UnitCancellations
     refund_events: list[OrderEvent] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
-    restocks: list[tuple[OrderEvent, str, Counter[int]]] = field(default_factory=list)
     refunded: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # item pk -> field
     adjustment_ids: dict[str, int] = field(default_factory=dict)  # id -> order item pk
 
@@ -120,6 +115,8 @@ def orders_adjust(
             )
         )
         batch = _Batch(
+            # The refund's own email tells the buyer of the units it cancelled.
+            cancellations=UnitCancellations(email=None),
             refunded=refunded_by_item(items_by_order),
             adjustment_ids=_adjustment_ids(seller=seller, requests=requests),
         )
@@ -136,7 +133,7 @@ def orders_adjust(
                             "the units you cannot ship instead."
                         )
                         % {"order_id": order.amazon_order_id},
-                        code="order_not_charged",
+                        code=ErrorCode.ORDER_NOT_CHARGED,
                         status=order.status,
                     )
                 outcome.event, outcome.cancellations, outcome.repeated = _adjust_one(
@@ -181,14 +178,11 @@ def _adjust_one(
 ) -> tuple[OrderEvent, list[OrderEvent], list[AdjustedItem]]:
     """Check one request against the locked rows (as changed by earlier requests of the batch)
     and apply it in memory. Raises before touching anything if it is refused."""
-    memo = request.memo.strip()
-    if len(memo) > MEMO_MAX_LENGTH:
-        raise InvalidInput(
-            _("The seller memo is limited to %(limit)d characters.") % {"limit": MEMO_MAX_LENGTH},
-            code="memo_too_long",
-        )
+    memo = memo_clean(request.memo)
     if not request.items:
-        raise InvalidInput(_("Choose at least one item to refund."), code="nothing_to_adjust")
+        raise InvalidInput(
+            _("Choose at least one item to refund."), code=ErrorCode.NOTHING_TO_ADJUST
+        )
     by_id = {item.order_item_id: item for item in items}
     new, repeated = [], []
     seen: set[str] = set()
@@ -198,13 +192,13 @@ def _adjust_one(
             raise InvalidInput(
                 _("Item %(item)s is not an item of order %(order_id)s.")
                 % {"item": line.order_item_id, "order_id": order.amazon_order_id},
-                code="unknown_item",
+                code=ErrorCode.UNKNOWN_ITEM,
             )
         if line.order_item_id in seen:
             raise InvalidInput(
                 _("Item %(item)s is adjusted twice in one adjustment.")
                 % {"item": line.order_item_id},
-                code="duplicate_item",
+                code=ErrorCode.DUPLICATE_ITEM,
             )
         seen.add(line.order_item_id)
         if _is_repeat(line=line, item=item, batch=batch):
@@ -219,7 +213,7 @@ def _adjust_one(
     if not new:
         raise NothingToDo(
             _("This adjustment was already applied; nothing was changed."),
-            code="adjustment_already_applied",
+            code=ErrorCode.ADJUSTMENT_ALREADY_APPLIED,
         )
     net = sum((line.net for line, _item in new), ZERO)
     if net <= 0:
@@ -229,7 +223,7 @@ def _adjust_one(
                 "the buyer."
             )
             % {"net": net, "currency": order.currency},
-            code="not_a_credit",
+            code=ErrorCode.NOT_A_CREDIT,
         )
     event, cancellations = _apply(order, items, new, memo, net, actor, source, batch)
     return event, cancellations, repeated
@@ -246,7 +240,7 @@ def _is_repeat(*, line: AdjustedItem, item: OrderItem, batch: _Batch) -> bool:
                 "give each adjustment its own id."
             )
             % {"id": key},
-            code="adjustment_id_reused",
+            code=ErrorCode.ADJUSTMENT_ID_REUSED,
         )
     return True
 
@@ -257,13 +251,13 @@ def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Ba
         raise InvalidInput(
             _("Item %(item)s: %(reason)s is not an adjustment reason.")
             % {**where, "reason": line.reason},
-            code="invalid_adjustment_reason",
+            code=ErrorCode.INVALID_ADJUSTMENT_REASON,
         )
     if line.currency and line.currency != order.currency:
         raise InvalidInput(
             _("Item %(item)s: the amounts are in %(given)s but the order is in %(currency)s.")
             % {**where, "given": line.currency, "currency": order.currency},
-            code="wrong_currency",
+            code=ErrorCode.WRONG_CURRENCY,
         )
     amounts = {name: getattr(line, name) for name in AMOUNT_FIELDS.values()}
     amounts["restocking_fee"] = line.restocking_fee
@@ -272,10 +266,10 @@ def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Ba
             raise InvalidInput(
                 _("Item %(item)s: %(amount)s is not an amount of two decimals, zero or more.")
                 % {**where, "amount": amount},
-                code="invalid_amount",
+                code=ErrorCode.INVALID_AMOUNT,
             )
     if line.quantity_cancelled < 0:
-        raise InvalidInput(_("Quantities cannot be negative."), code="invalid_quantity")
+        raise InvalidInput(_("Quantities cannot be negative."), code=ErrorCode.INVALID_QUANTITY)
     if line.quantity_cancelled and line.reason not in CANCELLING_REASONS:
         raise InvalidInput(
             _(
@@ -283,17 +277,18 @@ def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Ba
                 "not %(reason)s."
             )
             % {**where, "reason": line.reason},
-            code="invalid_adjustment_reason",
+            code=ErrorCode.INVALID_ADJUSTMENT_REASON,
         )
     if line.quantity_cancelled > item.quantity_unshipped:
         raise InvalidInput(
             _("Item %(item)s: %(count)d to cancel but only %(unshipped)d unshipped.")
             % {**where, "count": line.quantity_cancelled, "unshipped": item.quantity_unshipped},
-            code="quantity_above_unshipped",
+            code=ErrorCode.QUANTITY_ABOVE_UNSHIPPED,
         )
     if not line.quantity_cancelled and not line.refunded and not line.restocking_fee:
         raise InvalidInput(
-            _("Item %(item)s: nothing to refund or cancel.") % where, code="nothing_to_adjust"
+            _("Item %(item)s: nothing to refund or cancel.") % where,
+            code=ErrorCode.NOTHING_TO_ADJUST,
         )
     left = refundable(item, batch.refunded.get(item.pk, {}))
     for component, name in AMOUNT_FIELDS.items():
@@ -310,7 +305,7 @@ def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Ba
                     "left": left[name],
                     "currency": order.currency,
                 },
-                code="refund_above_charged",
+                code=ErrorCode.REFUND_ABOVE_CHARGED,
                 component=component.value,
             )
 
@@ -325,50 +320,35 @@ def _apply(
     source: str,
     batch: _Batch,
 ) -> tuple[OrderEvent, list[OrderEvent]]:
-    # Units cancelled, by the cancellation reason they stand for: one cancellation event each.
-    cancelled: dict[str, tuple[list[dict[str, object]], Counter[int]]] = {}
+    # Units cancelled, by the cancellation reason they stand for: one cancellation each. They
+    # are applied first, so that nothing of the request is applied if one were refused; the
+    # lines were checked against what is unshipped already, so none is.
+    cancelled: dict[str, dict[str, int | None]] = {}
     for line, item in new:
         if line.quantity_cancelled:
-            item.quantity_cancelled += line.quantity_cancelled
-            batch.items[item.pk] = item
-            lines, by_listing = cancelled.setdefault(
-                CANCELLING_REASONS[AdjustmentReason(line.reason)], ([], Counter[int]())
-            )
-            lines.append(_item_data(item, line.quantity_cancelled))
-            by_listing[item.listing_id] += line.quantity_cancelled
+            reason = CANCELLING_REASONS[AdjustmentReason(line.reason)]
+            cancelled.setdefault(reason, {})[item.order_item_id] = line.quantity_cancelled
+    cancellations = [
+        batch.cancellations.cancel(
+            order=order,
+            items=items,
+            quantities=quantities,
+            action=Action.REFUND_CANCEL,
+            reason=reason,
+            memo=memo,
+            actor=actor,
+            source=source,
+            data={"by_adjustment": True},
+        )[0]
+        for reason, quantities in cancelled.items()
+    ]
+    for line, item in new:
         totals = batch.refunded.setdefault(item.pk, {})
         for name in AMOUNT_FIELDS.values():
             totals[name] = totals.get(name, ZERO) + getattr(line, name)
         if line.merchant_adjustment_item_id:
             batch.adjustment_ids[line.merchant_adjustment_item_id] = item.pk
-    order.status = derive_status(payment_authorized=order.payment_authorized, items=items)
-    order.last_update_date = timezone.now()
-    batch.orders[order.pk] = order
-    cancellations = []
-    remaining = [
-        _item_data(item, item.quantity_unshipped) for item in items if item.quantity_unshipped
-    ]
-    for reason, (lines, by_listing) in cancelled.items():
-        counts = counts_toward_rate(order=order, reason=reason, source=source)
-        order.rate_cancelled = order.rate_cancelled or counts
-        cancel_event = OrderEvent(
-            order=order,
-            kind=OrderEvent.Kind.CANCELLED,
-            source=source,
-            actor=actor,
-            reason=reason,
-            memo=memo,
-            data={
-                "items": lines,
-                "remaining": remaining,
-                "whole_order": False,
-                "by_adjustment": True,
-                "counts_toward_rate": counts,
-            },
-        )
-        cancellations.append(cancel_event)
-        batch.cancel_events.append(cancel_event)
-        batch.restocks.append((cancel_event, reason, by_listing))
+    batch.cancellations.changed(order)
     line_reasons = {line.reason for line, _item in new}
     event = OrderEvent(
         order=order,
@@ -406,15 +386,6 @@ def _apply(
     return event, cancellations
 
 
-def _item_data(item: OrderItem, quantity: int) -> dict[str, object]:
-    return {
-        "order_item_id": item.order_item_id,
-        "sku": item.seller_sku,
-        "title": item.title,
-        "quantity": quantity,
-    }
-
-
 def _refund_data(line: AdjustedItem, item: OrderItem) -> dict[str, object]:
     return {
         "order_item_id": item.order_item_id,
@@ -429,15 +400,11 @@ def _refund_data(line: AdjustedItem, item: OrderItem) -> dict[str, object]:
 
 
 def _write(*, batch: _Batch) -> None:
-    """Write what the accepted requests changed, in bulk, in lock order's spirit: items,
-    orders, events, the refund ledger, the buyer emails, then stock (listings last)."""
+    """Write what the accepted requests changed, in bulk: the cancellations (items, orders,
+    events, stock), then the refund events, the refund ledger and the buyer emails."""
     if not batch.refund_events:
         return
-    rows_update(OrderItem, batch.items.values(), ["quantity_cancelled"])
-    rows_update(Order, batch.orders.values(), ["status", "last_update_date", "rate_cancelled"])
-    rows_insert(OrderEvent, batch.cancel_events + batch.refund_events)
+    batch.cancellations.write()
+    rows_insert(OrderEvent, batch.refund_events)
     rows_insert(Refund, batch.refunds)
     outbound_emails_queue(events=batch.refund_events, kind=OutboundEmail.Kind.REFUND_ISSUED)
-    rate_alert_check_queue(events=batch.cancel_events)
-    if batch.restocks:
-        cancelled_units_restock(cancellations=batch.restocks)
