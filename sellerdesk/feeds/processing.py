@@ -49,6 +49,7 @@ from sellerdesk.feeds.reports import (
     write_processing_report_tsv,
     write_processing_report_xml,
 )
+from sellerdesk.feeds.results import PROBLEMS, feed_result
 from sellerdesk.feeds.services import feed_result_document_create
 from sellerdesk.metrics.rates import (
     cancellation_rate,
@@ -93,41 +94,6 @@ SOURCES = {
     Feed.Source.UPLOAD: OrderEvent.Source.FILE,
     Feed.Source.SELECTION: OrderEvent.Source.BULK,
 }
-PROBLEMS = {
-    "order_not_found": MessageProblem.ORDER_NOT_FOUND,
-    "invalid_reason": MessageProblem.INVALID_REASON,
-    "reason_required": MessageProblem.MISSING_REASON,
-    "memo_too_long": MessageProblem.INVALID_MESSAGE,
-    "already_cancelled": MessageProblem.ALREADY_CANCELLED,
-    "items_already_cancelled": MessageProblem.ALREADY_CANCELLED,
-    "cannot_cancel_pending": MessageProblem.ORDER_PENDING,
-    "cannot_cancel_shipped": MessageProblem.ORDER_SHIPPED,
-    "cannot_cancel_partiallyshipped": MessageProblem.ORDER_SHIPPED,
-    "unknown_item": MessageProblem.ITEM_NOT_IN_ORDER,
-    "quantity_above_unshipped": MessageProblem.QUANTITY_ABOVE_UNSHIPPED,
-    "invalid_quantity": MessageProblem.INVALID_QUANTITY,
-    "order_cancelled": MessageProblem.ORDER_CANCELLED,
-    "nothing_to_ship": MessageProblem.INVALID_QUANTITY,
-    "order_not_charged": MessageProblem.ORDER_NOT_CHARGED,
-    "wrong_currency": MessageProblem.WRONG_CURRENCY,
-    "invalid_amount": MessageProblem.INVALID_AMOUNT,
-    "refund_above_charged": MessageProblem.REFUND_ABOVE_CHARGED,
-    "not_a_credit": MessageProblem.NOT_A_CREDIT,
-    "adjustment_already_applied": MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-    "adjustment_id_reused": MessageProblem.ADJUSTMENT_ID_REUSED,
-    "invalid_adjustment_reason": MessageProblem.INVALID_ADJUSTMENT_REASON,
-    "sku_not_found": MessageProblem.SKU_NOT_FOUND,
-    "invalid_stock_quantity": MessageProblem.INVALID_STOCK_QUANTITY,
-    "invalid_price": MessageProblem.INVALID_PRICE,
-}
-WARNINGS = frozenset(
-    {
-        MessageProblem.ALREADY_CANCELLED,
-        MessageProblem.DEFAULT_REASON_USED,
-        MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-        MessageProblem.VALUE_IGNORED,
-    }
-)
 
 
 class FeedTakenOver(Exception):
@@ -234,7 +200,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
         count += 1
         if isinstance(record, RecordError):
             results.append(
-                _result(
+                feed_result(
                     feed,
                     position,
                     record.message_id,
@@ -257,7 +223,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             request, warning = _cancel_request(feed=feed, record=record)
             if warning:
                 results.append(
-                    _result(
+                    feed_result(
                         feed,
                         position,
                         record.message_id,
@@ -320,7 +286,7 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
         for (position, record), error in zip(acknowledgements, acknowledged, strict=True):
             if error is not None:
                 results.append(
-                    _result(
+                    feed_result(
                         feed,
                         position,
                         record.message_id,
@@ -364,7 +330,7 @@ def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[
         if error.code.startswith("cannot_ship_"):
             code = MessageProblem.ORDER_NOT_SHIPPABLE
         return [
-            _result(
+            feed_result(
                 feed, position, shipment.message_id, code, error.message, shipment.amazon_order_id
             )
         ]
@@ -404,7 +370,7 @@ def _outcome_results(
         return []
     code = PROBLEMS.get(outcome.error.code, MessageProblem.INVALID_MESSAGE)
     return [
-        _result(
+        feed_result(
             feed, position, record.message_id, code, outcome.error.message, record.amazon_order_id
         )
     ]
@@ -416,7 +382,7 @@ def _adjustment_results(
     if outcome.error is not None:
         item_id = outcome.error.details.get("order_item_id")
         return [
-            _result(
+            feed_result(
                 feed,
                 position,
                 record.message_id,
@@ -427,7 +393,7 @@ def _adjustment_results(
             )
         ]
     return [
-        _result(
+        feed_result(
             feed,
             position,
             record.message_id,
@@ -447,7 +413,7 @@ def _inventory_results(
     sku = record.update.sku
     if error is not None:
         code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
-        return [_result(feed, position, record.message_id, code, error.message, sku=sku)]
+        return [feed_result(feed, position, record.message_id, code, error.message, sku=sku)]
     if not record.ignored:
         return []
     description = (
@@ -455,33 +421,10 @@ def _inventory_results(
         "left aside; the row's price and quantity were applied."
     )
     return [
-        _result(
+        feed_result(
             feed, position, record.message_id, MessageProblem.VALUE_IGNORED, description, sku=sku
         )
     ]
-
-
-def _result(
-    feed: Feed,
-    position: int,
-    message_id: int,
-    code: MessageProblem,
-    description: str,
-    amazon_order_id: str | None = None,
-    order_item_id: str | None = None,
-    sku: str | None = None,
-) -> FeedResult:
-    return FeedResult(
-        feed=feed,
-        position=position,
-        message_id=message_id,
-        result_code="Warning" if code in WARNINGS else "Error",
-        message_code=int(code),
-        description=description,
-        amazon_order_id=amazon_order_id or "",
-        order_item_id=order_item_id or "",
-        sku=sku or "",
-    )
 
 
 def _finish(*, feed: Feed) -> None:
