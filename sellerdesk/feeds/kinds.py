@@ -80,10 +80,6 @@ class FeedKind[R]:
     keyed_by: MessageKey = MessageKey.ORDER
     template: Template | None = None
 
-    @property
-    def label(self) -> str:
-        return str(self.feed_type.label)
-
 
 CANCELLATION = UploadChoice("cancellation", _("Order cancellation"))
 SHIPMENT = UploadChoice("shipment", _("Shipment confirmation"))
