@@ -61,12 +61,13 @@ def main() -> None:
     from django.db import transaction
 
     from sellerdesk.feeds import processing
+    from sellerdesk.feeds.appliers import acknowledgement
     from sellerdesk.notifications import delivery, services
 
     if "FEED_BATCH_SIZE" in os.environ:
         processing.BATCH_SIZE = int(os.environ["FEED_BATCH_SIZE"])
     if name == "feed-batch-open":
-        processing.orders_cancel = after(stop, processing.orders_cancel)
+        acknowledgement.orders_cancel = after(stop, acknowledgement.orders_cancel)
     elif name == "email-task-queueing":
 
         def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:

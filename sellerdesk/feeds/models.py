@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FeedType(models.TextChoices):
+    """The feed types Seller Desk accepts and their labels; everything else about each one is
+    its entry in feeds/kinds.py."""
+
     ORDER_ACKNOWLEDGEMENT = "POST_ORDER_ACKNOWLEDGEMENT_DATA", _("Order acknowledgement (XML)")
     ORDER_CANCELLATION_FILE = (
         "POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA",
@@ -24,10 +27,6 @@ class FeedType(models.TextChoices):
         "POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA",
         _("Price and quantity inventory file"),
     )
-
-
-# Feed types whose messages are about listings, not orders: their reports name SKUs.
-SKU_FEED_TYPES = frozenset({FeedType.INVENTORY_FILE})
 
 
 def new_document_id() -> str:

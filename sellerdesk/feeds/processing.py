@@ -1,5 +1,6 @@
-"""Process a feed: parse its document as a stream, apply the messages in batches through the
-cancellation service, record a result per failed or warned message, and write the report.
+"""Process a feed: read its document as a stream, apply the messages in batches through the
+applier of its kind (feeds/kinds.py), record a result per failed or warned message, and write
+the report.
 
 Each batch commits its cancellations together with its results and the feed's progress, so a
 worker that dies mid-feed leaves a consistent state: the next run resumes after the last
@@ -15,8 +16,8 @@ import itertools
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, cast
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, cast
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -24,31 +25,17 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
-from sellerdesk.catalog.services import listings_update
-from sellerdesk.core.errors import ApplicationError
-from sellerdesk.feeds.codes import PROBLEMS, FileProblem, MessageProblem
-from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedResult, FeedType
-from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
-from sellerdesk.feeds.parsers.adjustment import Adjustment
-from sellerdesk.feeds.parsers.adjustment_file import read_payment_adjustments
-from sellerdesk.feeds.parsers.adjustment_xml import read_order_adjustments
-from sellerdesk.feeds.parsers.cancellation_file import read_order_cancellations
-from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
-from sellerdesk.feeds.parsers.fulfillment_file import read_shipment_confirmations
-from sellerdesk.feeds.parsers.fulfillment_xml import read_order_fulfillments
-from sellerdesk.feeds.parsers.inventory_file import InventoryUpdate, read_inventory_updates
-from sellerdesk.feeds.parsers.records import (
-    Acknowledgement,
-    FeedRejected,
-    RecordError,
-)
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.kinds import FeedKind, MessageKey, ReportFormat, feed_kind
+from sellerdesk.feeds.models import Feed, FeedResult
+from sellerdesk.feeds.parsers.records import FeedRejected, RecordError
 from sellerdesk.feeds.reports import (
     MessageResult,
     ReportSummary,
     write_processing_report_tsv,
     write_processing_report_xml,
 )
+from sellerdesk.feeds.results import feed_result
 from sellerdesk.feeds.services import feed_result_document_create
 from sellerdesk.metrics.rates import (
     cancellation_rate,
@@ -56,10 +43,6 @@ from sellerdesk.metrics.rates import (
     crosses_target,
     first_cancellations_in_window,
 )
-from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
-from sellerdesk.orders.models import OrderEvent
-from sellerdesk.orders.services import order_confirm_shipment
-from sellerdesk.refunds.adjustments import AdjustmentOutcome, AdjustmentRequest, orders_adjust
 
 logger = logging.getLogger(__name__)
 
@@ -73,34 +56,6 @@ MAX_RUNS = 5
 # A feed in queue this long without a task to run it gets one.
 QUEUE_GRACE = datetime.timedelta(seconds=5)
 RECOVERY_PRIORITY = 10  # tasks' default is 0; higher runs first
-DEFAULT_REASON = "GeneralAdjustment"
-
-Record = Acknowledgement | ShipmentConfirmation | Adjustment | InventoryUpdate | RecordError
-PARSERS: dict[str, Callable[[BinaryIO], Iterator[Record]]] = {
-    FeedType.ORDER_ACKNOWLEDGEMENT: read_order_acknowledgements,
-    FeedType.ORDER_CANCELLATION_FILE: read_order_cancellations,
-    FeedType.ORDER_FULFILLMENT: read_order_fulfillments,
-    FeedType.FULFILLMENT_FILE: read_shipment_confirmations,
-    FeedType.PAYMENT_ADJUSTMENT: read_order_adjustments,
-    FeedType.PAYMENT_ADJUSTMENT_FILE: read_payment_adjustments,
-    FeedType.INVENTORY_FILE: read_inventory_updates,
-}
-XML_FEEDS = frozenset(
-    {FeedType.ORDER_ACKNOWLEDGEMENT, FeedType.ORDER_FULFILLMENT, FeedType.PAYMENT_ADJUSTMENT}
-)
-SOURCES = {
-    Feed.Source.API: OrderEvent.Source.FEED,
-    Feed.Source.UPLOAD: OrderEvent.Source.FILE,
-    Feed.Source.SELECTION: OrderEvent.Source.BULK,
-}
-WARNINGS = frozenset(
-    {
-        MessageProblem.ALREADY_CANCELLED,
-        MessageProblem.DEFAULT_REASON_USED,
-        MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-        MessageProblem.VALUE_IGNORED,
-    }
-)
 
 
 class FeedTakenOver(Exception):
@@ -133,8 +88,9 @@ def _process(*, feed_pk: int, task_id: str) -> str:
             ),
         )
         return "fatal"
+    kind = feed_kind(feed.feed_type)
     with feed.input_document.file.open("rb") as source:
-        records = PARSERS[feed.feed_type](cast(BinaryIO, source))
+        records = kind.read(cast(BinaryIO, source))
         try:
             # The parser checks the whole file before it yields the first record.
             first = next(records, None)
@@ -145,7 +101,7 @@ def _process(*, feed_pk: int, task_id: str) -> str:
         remaining = itertools.islice(stream, feed.records_done, None)
         position = feed.records_done
         for batch in itertools.batched(remaining, BATCH_SIZE, strict=False):
-            _apply_batch(feed=feed, records=batch, first_position=position)
+            _apply_batch(feed=feed, kind=kind, records=batch, first_position=position)
             position += len(batch)
     _finish(feed=feed)
     return "done"
@@ -195,19 +151,19 @@ def _hold(*, feed: Feed, position: int | None = None) -> None:
         raise FeedTakenOver(feed.feed_id)
 
 
-def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) -> None:
+def _apply_batch(
+    *, feed: Feed, kind: FeedKind[Any], records: Iterable[object], first_position: int
+) -> None:
+    """Apply one batch through its kind's applier, in one transaction with its results and
+    the feed's progress; a dry run rolls the changes back and keeps what it forecasts."""
     results: list[FeedResult] = []
-    cancels: list[tuple[int, Acknowledgement, CancelRequest]] = []
-    acknowledgements: list[tuple[int, Acknowledgement]] = []
-    shipments: list[tuple[int, ShipmentConfirmation]] = []
-    adjustments: list[tuple[int, Adjustment]] = []
-    inventory: list[tuple[int, InventoryUpdate]] = []
+    messages = []
     count = 0
     for position, record in enumerate(records, first_position):
         count += 1
         if isinstance(record, RecordError):
             results.append(
-                _result(
+                feed_result(
                     feed,
                     position,
                     record.message_id,
@@ -218,94 +174,19 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
                     record.sku,
                 )
             )
-        elif isinstance(record, InventoryUpdate):
-            inventory.append((position, record))
-        elif isinstance(record, ShipmentConfirmation):
-            shipments.append((position, record))
-        elif isinstance(record, Adjustment):
-            adjustments.append((position, record))
-        elif record.status == "Success":
-            acknowledgements.append((position, record))
         else:
-            request, warning = _cancel_request(feed=feed, record=record)
-            if warning:
-                results.append(
-                    _result(
-                        feed,
-                        position,
-                        record.message_id,
-                        MessageProblem.DEFAULT_REASON_USED,
-                        warning,
-                        record.amazon_order_id,
-                    )
-                )
-            cancels.append((position, record, request))
+            messages.append((position, record))
     with transaction.atomic():
         _hold(feed=feed, position=first_position)
         with transaction.atomic():
-            outcomes = orders_cancel(
-                seller=feed.seller,
-                requests=[request for _, _, request in cancels],
-                actor=feed.created_by,
-                source=SOURCES[Feed.Source(feed.source)],
-            )
-            acknowledged = orders_acknowledge(
-                seller=feed.seller,
-                requests=[
-                    AcknowledgeRequest(
-                        amazon_order_id=record.amazon_order_id,
-                        merchant_order_id=record.merchant_order_id or "",
-                    )
-                    for _, record in acknowledgements
-                ],
-                actor=feed.created_by,
-            )
-            for position, shipment in shipments:
-                results.extend(_ship(feed=feed, position=position, shipment=shipment))
-            adjusted = orders_adjust(
-                seller=feed.seller,
-                requests=[
-                    AdjustmentRequest(
-                        amazon_order_id=record.amazon_order_id,
-                        items=record.items,
-                        memo=feed.options.get("memo", ""),
-                    )
-                    for _, record in adjustments
-                ],
-                actor=feed.created_by,
-                source=SOURCES[Feed.Source(feed.source)],
-            )
-            updated = listings_update(
-                seller=feed.seller,
-                updates=[record.update for _, record in inventory],
-                feed_id=feed.pk,
-            )
+            applied = kind.apply(feed=feed, messages=messages)
             projected = 0
             if feed.dry_run:
                 projected = first_cancellations_in_window(
-                    seller=feed.seller,
-                    events=[o.event for o in outcomes if o.event is not None]
-                    + [event for o in adjusted for event in o.cancellations],
+                    seller=feed.seller, events=applied.cancellations
                 )
                 transaction.set_rollback(True)
-        for (position, record, _request), outcome in zip(cancels, outcomes, strict=True):
-            results.extend(_outcome_results(feed, position, record, outcome))
-        for (position, record), error in zip(acknowledgements, acknowledged, strict=True):
-            if error is not None:
-                results.append(
-                    _result(
-                        feed,
-                        position,
-                        record.message_id,
-                        PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE),
-                        error.message,
-                        record.amazon_order_id,
-                    )
-                )
-        for (position, adjustment), adjustment_outcome in zip(adjustments, adjusted, strict=True):
-            results.extend(_adjustment_results(feed, position, adjustment, adjustment_outcome))
-        for (position, update), update_error in zip(inventory, updated, strict=True):
-            results.extend(_inventory_results(feed, position, update, update_error))
+        results.extend(applied.results)
         FeedResult.objects.bulk_create(results)
         errors = {r.position for r in results if r.result_code == "Error"}
         warned = {r.position for r in results if r.result_code == "Warning"} - errors
@@ -317,142 +198,6 @@ def _apply_batch(*, feed: Feed, records: Iterable[Record], first_position: int) 
             messages_with_warning=F("messages_with_warning") + len(warned),
             projected_cancellations=F("projected_cancellations") + projected,
         )
-
-
-def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[FeedResult]:
-    """One shipment confirmation, in its own savepoint (the service's transaction)."""
-    try:
-        order_confirm_shipment(
-            seller=feed.seller,
-            amazon_order_id=shipment.amazon_order_id,
-            actor=feed.created_by,
-            carrier=shipment.carrier,
-            tracking_number=shipment.tracking_number,
-            ship_date=timezone.localdate(shipment.fulfillment_date),
-            quantities={item.order_item_id: item.quantity for item in shipment.items} or None,
-            source=SOURCES[Feed.Source(feed.source)],
-        )
-    except ApplicationError as error:
-        code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
-        return [
-            _result(
-                feed, position, shipment.message_id, code, error.message, shipment.amazon_order_id
-            )
-        ]
-    return []
-
-
-def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelRequest, str]:
-    """The cancellation an acknowledgement asks for; a warning when it names no reason."""
-    reasons = {item.reason for item in record.items if item.reason} | (
-        {record.reason} if record.reason else set()
-    )
-    reason = feed.options.get("reason") or (reasons.pop() if len(reasons) == 1 else "")
-    warning = ""
-    if not reason and not reasons:
-        reason = DEFAULT_REASON
-        warning = f"No CancelReason given; cancelled with {DEFAULT_REASON}."
-    elif len(reasons) > 1:
-        reason = "|".join(sorted(reasons))  # refused by the service as an invalid reason
-    quantities = None
-    if record.items:
-        quantities = {item.order_item_id: item.quantity for item in record.items}
-    return (
-        CancelRequest(
-            amazon_order_id=record.amazon_order_id,
-            reason=reason,
-            memo=feed.options.get("memo", ""),
-            quantities=quantities,
-        ),
-        warning,
-    )
-
-
-def _outcome_results(
-    feed: Feed, position: int, record: Acknowledgement, outcome: CancelOutcome
-) -> list[FeedResult]:
-    if outcome.error is None:
-        return []
-    code = PROBLEMS.get(outcome.error.code, MessageProblem.INVALID_MESSAGE)
-    return [
-        _result(
-            feed, position, record.message_id, code, outcome.error.message, record.amazon_order_id
-        )
-    ]
-
-
-def _adjustment_results(
-    feed: Feed, position: int, record: Adjustment, outcome: AdjustmentOutcome
-) -> list[FeedResult]:
-    if outcome.error is not None:
-        item_id = outcome.error.details.get("order_item_id")
-        return [
-            _result(
-                feed,
-                position,
-                record.message_id,
-                PROBLEMS.get(outcome.error.code, MessageProblem.INVALID_MESSAGE),
-                outcome.error.message,
-                record.amazon_order_id,
-                item_id if isinstance(item_id, str) else None,
-            )
-        ]
-    return [
-        _result(
-            feed,
-            position,
-            record.message_id,
-            MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-            f"MerchantAdjustmentItemID {item.merchant_adjustment_item_id} was already applied; "
-            "that item was not refunded again.",
-            record.amazon_order_id,
-            item.order_item_id,
-        )
-        for item in outcome.repeated
-    ]
-
-
-def _inventory_results(
-    feed: Feed, position: int, record: InventoryUpdate, error: ApplicationError | None
-) -> list[FeedResult]:
-    sku = record.update.sku
-    if error is not None:
-        code = PROBLEMS.get(error.code, MessageProblem.INVALID_MESSAGE)
-        return [_result(feed, position, record.message_id, code, error.message, sku=sku)]
-    if not record.ignored:
-        return []
-    description = (
-        f"{', '.join(record.ignored)}: Seller Desk does not keep these values, so they were "
-        "left aside; the row's price and quantity were applied."
-    )
-    return [
-        _result(
-            feed, position, record.message_id, MessageProblem.VALUE_IGNORED, description, sku=sku
-        )
-    ]
-
-
-def _result(
-    feed: Feed,
-    position: int,
-    message_id: int,
-    code: MessageProblem,
-    description: str,
-    amazon_order_id: str | None = None,
-    order_item_id: str | None = None,
-    sku: str | None = None,
-) -> FeedResult:
-    return FeedResult(
-        feed=feed,
-        position=position,
-        message_id=message_id,
-        result_code="Warning" if code in WARNINGS else "Error",
-        message_code=int(code),
-        description=description,
-        amazon_order_id=amazon_order_id or "",
-        order_item_id=order_item_id or "",
-        sku=sku or "",
-    )
 
 
 def _finish(*, feed: Feed) -> None:
@@ -534,8 +279,9 @@ def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:
 def _store_report(
     *, feed: Feed, summary: ReportSummary, results: Iterable[MessageResult], status: str
 ) -> None:
+    kind = feed_kind(feed.feed_type)
     with tempfile.TemporaryFile() as report:
-        if feed.feed_type in XML_FEEDS:
+        if kind.report is ReportFormat.XML:
             write_processing_report_xml(
                 report,
                 merchant_identifier=feed.seller.merchant_token,
@@ -548,7 +294,7 @@ def _store_report(
                 report,
                 summary=summary,
                 results=results,
-                by_sku=feed.feed_type in SKU_FEED_TYPES,
+                by_sku=kind.keyed_by is MessageKey.SKU,
             )
             content_type = "text/tab-separated-values; charset=UTF-8"
         report.seek(0)

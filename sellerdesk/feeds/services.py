@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
-from sellerdesk.feeds.models import Feed, FeedDocument, FeedType
+from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES
+from sellerdesk.feeds.models import Feed, FeedDocument
 
 UPLOAD_URL_LIFETIME = datetime.timedelta(minutes=5)
 
@@ -99,7 +100,7 @@ def feed_create(
     options: dict[str, str] | None = None,
     created_by: User | None = None,
 ) -> Feed:
-    if feed_type not in FeedType.values:
+    if feed_type not in ACCEPTED_FEED_TYPES:
         raise InvalidInput(
             _("Feed type %(type)s is not supported.") % {"type": feed_type},
             code=ErrorCode.UNSUPPORTED_FEED_TYPE,

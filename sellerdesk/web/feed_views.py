@@ -10,11 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.feeds.models import SKU_FEED_TYPES, Feed, FeedType
-from sellerdesk.feeds.parsers.adjustment_file import PAYMENT_ADJUSTMENT_TEMPLATE
-from sellerdesk.feeds.parsers.cancellation_file import ORDER_CANCELLATION_TEMPLATE
-from sellerdesk.feeds.parsers.fulfillment_file import SHIPMENT_CONFIRMATION_TEMPLATE
-from sellerdesk.feeds.parsers.inventory_file import PRICE_AND_QUANTITY_TEMPLATE
+from sellerdesk.feeds.kinds import CANCELLATION, MessageKey, feed_kind, upload_kind, upload_template
+from sellerdesk.feeds.models import Feed
 from sellerdesk.feeds.parsers.sniff import HEAD_BYTES, is_xml
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
@@ -23,21 +20,6 @@ from sellerdesk.web.forms import UploadForm
 from sellerdesk.web.views import current_seller, seller_required
 
 RESULTS_PER_PAGE = 100
-FEED_TYPES = {
-    (UploadForm.CANCELLATION, True): FeedType.ORDER_ACKNOWLEDGEMENT,
-    (UploadForm.CANCELLATION, False): FeedType.ORDER_CANCELLATION_FILE,
-    (UploadForm.SHIPMENT, True): FeedType.ORDER_FULFILLMENT,
-    (UploadForm.SHIPMENT, False): FeedType.FULFILLMENT_FILE,
-    (UploadForm.ADJUSTMENT, True): FeedType.PAYMENT_ADJUSTMENT,
-    (UploadForm.ADJUSTMENT, False): FeedType.PAYMENT_ADJUSTMENT_FILE,
-    (UploadForm.INVENTORY, False): FeedType.INVENTORY_FILE,
-}
-TEMPLATES = {
-    "cancellation": ("Flat.File.OrderCancellation.txt", ORDER_CANCELLATION_TEMPLATE),
-    "shipment": ("Flat.File.ShippingConfirmation.txt", SHIPMENT_CONFIRMATION_TEMPLATE),
-    "adjustment": ("Flat.File.BatchRefunds.txt", PAYMENT_ADJUSTMENT_TEMPLATE),
-    "inventory": ("Flat.File.PriceInventory.txt", PRICE_AND_QUANTITY_TEMPLATE),
-}
 
 
 @seller_required
@@ -48,9 +30,10 @@ def upload(request: HttpRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         head = uploaded.read(HEAD_BYTES)
         uploaded.seek(0)
-        kind = form.cleaned_data["file_type"] or form.CANCELLATION
-        feed_type = FEED_TYPES.get((kind, is_xml(head)))
-        if feed_type is None:  # the inventory file has no XML form
+        kind = upload_kind(
+            choice=form.cleaned_data["file_type"] or CANCELLATION.value, xml=is_xml(head)
+        )
+        if kind is None:  # the inventory file has no XML form
             form.add_error(
                 "file",
                 _("This is an XML file; a price and quantity file is tab-delimited text or .xlsx."),
@@ -59,7 +42,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             try:
                 feed = feed_submit(
                     seller=current_seller(request),
-                    feed_type=feed_type,
+                    feed_type=kind.feed_type,
                     chunks=uploaded.chunks(),
                     content_type=uploaded.content_type or "application/octet-stream",
                     filename=uploaded.name or "",
@@ -86,11 +69,13 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @seller_required
 def file_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in TEMPLATES:
+    template = upload_template(kind)
+    if template is None:
         raise Http404
-    filename, content = TEMPLATES[kind]
-    response = HttpResponse(content, content_type="text/tab-separated-values; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(
+        template.content, content_type="text/tab-separated-values; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{template.filename}"'
     return response
 
 
@@ -115,7 +100,7 @@ def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
         ),
         "results": results.get_page(request.GET.get("page")),
         "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
-        "by_sku": feed.feed_type in SKU_FEED_TYPES,
+        "by_sku": feed_kind(feed.feed_type).keyed_by is MessageKey.SKU,
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/feeds/_progress.html", context)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
 from sellerdesk.core.pages import EARLIEST, LATEST
+from sellerdesk.feeds.kinds import CANCELLATION, UPLOAD_CHOICES
 from sellerdesk.orders.models import OrderItem, OrderStatus
 from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter
 
@@ -144,17 +145,10 @@ class ConfirmShipmentForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    CANCELLATION, SHIPMENT, ADJUSTMENT = "cancellation", "shipment", "adjustment"
-    INVENTORY = "inventory"
     file_type = forms.ChoiceField(
         label=_("File type"),
-        choices=[
-            (CANCELLATION, _("Order cancellation")),
-            (SHIPMENT, _("Shipment confirmation")),
-            (ADJUSTMENT, _("Order adjustment (refunds)")),
-            (INVENTORY, _("Price and quantity (inventory)")),
-        ],
-        initial=CANCELLATION,
+        choices=[(choice.value, choice.label) for choice in UPLOAD_CHOICES],
+        initial=CANCELLATION.value,
         required=False,
     )
     file = forms.FileField(
