@@ -9,7 +9,6 @@ re-submitted row refund once, and restocking-fee, the fee charged to the buyer (
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
@@ -119,13 +118,13 @@ class _AdjustmentRow:
 
 
 def _judge_row(row: Row) -> _AdjustmentRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, partial(_adjustment_row, row))
+    return order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)
 
 
 def _adjustment_row(row: Row, order_id: str, item_code: str | None) -> _AdjustmentRow:
     if item_code is None:
         raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
-    return _AdjustmentRow(row.line, order_id, _adjusted_item(item_code, row.values))
+    return _AdjustmentRow(row.line, order_id, _adjusted_item(item_code, row))
 
 
 def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:

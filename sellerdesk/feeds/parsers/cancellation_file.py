@@ -4,7 +4,6 @@ Adjacent rows of one order become one Acknowledgement, so one order gets one mes
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
@@ -58,7 +57,7 @@ class _CancelRow:
 
 
 def _judge_row(row: Row) -> _CancelRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, partial(_cancel_row, row))
+    return order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)
 
 
 def _cancel_row(row: Row, order_id: str, item_code: str | None) -> _CancelRow:

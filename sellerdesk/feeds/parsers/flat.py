@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import BinaryIO, Protocol
 
 from defusedxml import DefusedXmlException
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -34,11 +34,13 @@ from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, FeedRejected
 TEMPLATE_PREFIX = "TemplateType="
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 64 * 1024  # a real row is under 100 bytes; this bounds one line in memory
-# A workbook part (sheet, shared strings) may unpack to this much. zipfile never yields more than
-# a part's declared size, so checking the directory bounds what is read: a 1,048,576-row sheet
-# of the widest template is well under it, a zip bomb is refused before it is opened.
-MAX_WORKBOOK_PART_BYTES = 256 * 1024 * 1024
-MAX_SHEET_ROWS = 1_048_576  # Excel's own limit; openpyxl yields an empty row for each gap
+# A workbook part (sheet, shared strings) may unpack to this much: about 400,000 rows of the
+# Order Cancellation template. zipfile never yields more than a part's declared size, so checking
+# the directory bounds what is read; a zip bomb is refused before any part is unpacked.
+MAX_WORKBOOK_PART_BYTES = 64 * 1024 * 1024
+# openpyxl yields an empty row for each gap in a sheet's row numbers, and keeps an emptied
+# element of each row it has read until the sheet's end; this bounds both.
+MAX_SHEET_ROWS = 500_000
 MAX_SHEET_COLUMNS = 64  # the widest template has 17; openpyxl pads a row up to its last cell
 EXCEL_NUMBER = re.compile(r"[0-9.,]+E\+?[0-9]+", re.IGNORECASE)  # 1.23457E+13
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -67,17 +69,17 @@ class FlatSpec:
     note: str = ""  # follows "The columns are …" in a bad header's description
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(dict[str, str]):
     """A data row: its cells by column name ("" for a column the header leaves out)."""
 
-    line: int
-    values: dict[str, str]
-    stray: int | None  # 1-based number of the first column with a value but no header
-    ignored: tuple[str, ...]  # the spec's ignored columns that have a value
+    __slots__ = ("ignored", "line", "stray")
 
-    def __getitem__(self, column: str) -> str:
-        return self.values[column]
+    def __init__(self, line: int, values: dict[str, str], spec: FlatSpec, stray: int | None):
+        super().__init__(values)
+        self.line = line
+        self.stray = stray  # 1-based number of the first column with a value but no header
+        # The spec's ignored columns that have a value.
+        self.ignored = tuple(name for name in spec.ignored if values[name])
 
     def check_stray(self) -> None:
         if self.stray is not None:
@@ -99,10 +101,10 @@ def template_file(columns: Iterable[str], template_type: str | None = None) -> s
 
 
 def order_row[R](
-    row: Row, order_column: str, item_column: str, build: Callable[[str, str | None], R]
+    row: Row, order_column: str, item_column: str, build: Callable[[Row, str, str | None], R]
 ) -> R | RecordError:
     """A row about an order or one of its items, judged: no stray value and a valid order id,
-    then build(order id, item code if valid). An Invalid raised on the way becomes the row's
+    then build(row, order id, item code if valid). An Invalid raised on the way becomes the row's
     RecordError, naming the ids that are valid."""
     order_id, item_code = row[order_column], row[item_column]
     valid_order_id = order_id if is_order_id(order_id) else None
@@ -112,7 +114,7 @@ def order_row[R](
         if valid_order_id is None:
             problem = order_id_problem(order_column, order_id)
             raise Invalid(MessageProblem.INVALID_ORDER_ID, problem)
-        return build(valid_order_id, valid_item_code)
+        return build(row, valid_order_id, valid_item_code)
     except Invalid as invalid:
         return RecordError(
             row.line, invalid.code, invalid.description, valid_order_id, valid_item_code
@@ -170,19 +172,26 @@ def _filled(rows: Iterable[Cells]) -> Iterator[Cells]:
 
 def _rows(filled: Iterator[Cells], spec: FlatSpec) -> Iterator[Row]:
     columns = _header(filled, spec)
-    used = frozenset(columns.values())
+    absent = {name: "" for name in spec.columns if name not in columns}
+    width = max(columns.values()) + 1
     any_row = False
     for line, cells in filled:
         any_row = True
-        values = {name: _cell(cells, columns.get(name)) for name in spec.columns}
-        stray = next((n + 1 for n, cell in enumerate(cells) if cell and n not in used), None)
-        yield Row(line, values, stray, tuple(name for name in spec.ignored if values[name]))
+        if len(cells) < width:  # a row may end before its last empty cells
+            cells = cells + [""] * (width - len(cells))
+        values = {name: cells[index] for name, index in columns.items()}
+        values.update(absent)
+        yield Row(line, values, spec, _stray(cells, width, columns))
     if not any_row:
         raise FeedRejected(FileProblem.EMPTY, f"The file has a header but no {spec.noun} rows.")
 
 
-def _cell(cells: list[str], index: int | None) -> str:
-    return cells[index] if index is not None and index < len(cells) else ""
+def _stray(cells: list[str], width: int, columns: dict[str, int]) -> int | None:
+    """The 1-based number of the first column with a value but no header, if any."""
+    if len(columns) == width == len(cells):  # every cell has its column: the usual row
+        return None
+    used = columns.values()
+    return next((n + 1 for n, cell in enumerate(cells) if cell and n not in used), None)
 
 
 # --- header ------------------------------------------------------------------------------------
@@ -416,7 +425,9 @@ def _workbook_rows(source: BinaryIO, spec: FlatSpec, filename: str) -> Iterator[
     with _unreadable_as_rejected(filename):
         _check_parts(source, filename)
         source.seek(0)
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        reader = _UnsizedSheetsReader(source, read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
     try:
         with _unreadable_as_rejected(filename):
             # The header from the first rows, before a sheet of any length is read through.
@@ -459,6 +470,24 @@ def _check_parts(source: BinaryIO, filename: str) -> None:
                     f"to {part.file_size} bytes, more than the limit of "
                     f"{MAX_WORKBOOK_PART_BYTES} bytes.",
                 )
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):
+    def _get_size(self) -> None:
+        """openpyxl looks for the stored dimension here and, when a sheet has none, parses the
+        whole sheet to its end, keeping every element; the dimension is not used (it can be
+        wrong, see reset_dimensions), so the sheet is left unread until its rows are."""
+
+
+class _UnsizedSheetsReader(ExcelReader):
+    """openpyxl's read-only workbook reader, with _UnsizedSheet for each worksheet. It relies on
+    openpyxl's internals; tests/feeds/test_flat_formats.py fails if they change."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]
 
 
 def _sheet_rows(workbook: Workbook, spec: FlatSpec) -> Iterator[Cells]:

@@ -10,7 +10,6 @@ than the moment the seller wrote it and falls on the same day in Stockholm and i
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
@@ -107,7 +106,7 @@ class _ShipmentRow:
 
 
 def _judge_row(row: Row) -> _ShipmentRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, partial(_shipment_row, row))
+    return order_row(row, ORDER_ID, ITEM_CODE, _shipment_row)
 
 
 def _shipment_row(row: Row, order_id: str, item_code: str | None) -> _ShipmentRow:
