@@ -7,7 +7,7 @@ adds two optional columns to Amazon's: merchant-adjustment-item-id, the seller's
 re-submitted row refund once, and restocking-fee, the fee charged to the buyer (positive too)."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -53,23 +53,9 @@ ADJUSTMENT_ID = "merchant-adjustment-item-id"
 RESTOCKING_FEE = "restocking-fee"
 # Amazon's columns, in the order of its template, then Seller Desk's.
 COLUMNS = (
-    ORDER_ID,
-    ITEM_CODE,
-    REASON,
-    CURRENCY,
-    ITEM_PRICE,
-    ITEM_TAX,
-    SHIPPING_PRICE,
-    SHIPPING_TAX,
-    GIFT_WRAP_PRICE,
-    GIFT_WRAP_TAX,
-    ITEM_PROMOTION,
-    ITEM_PROMOTION_ID,
-    SHIP_PROMOTION,
-    SHIP_PROMOTION_ID,
-    QUANTITY_CANCELLED,
-    ADJUSTMENT_ID,
-    RESTOCKING_FEE,
+    *(ORDER_ID, ITEM_CODE, REASON, CURRENCY, ITEM_PRICE, ITEM_TAX, SHIPPING_PRICE, SHIPPING_TAX),
+    *(GIFT_WRAP_PRICE, GIFT_WRAP_TAX, ITEM_PROMOTION, ITEM_PROMOTION_ID, SHIP_PROMOTION),
+    *(SHIP_PROMOTION_ID, QUANTITY_CANCELLED, ADJUSTMENT_ID, RESTOCKING_FEE),
 )
 REQUIRED_COLUMNS = (ORDER_ID, ITEM_CODE, REASON)
 TEMPLATE_TYPE = "BatchRefunds"
@@ -103,28 +89,16 @@ _CENTS = Decimal("0.01")
 def read_payment_adjustments(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Adjustment | RecordError]:
-    """Adjustments and RecordErrors, in the order of their first line.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    """Adjustments and RecordErrors in line order; FeedRejected, if raised, before any."""
     rows = read_rows(source, SPEC, filename=filename)
-    yield from grouped(((row[ORDER_ID], _judge_row(row)) for row in rows), _Order.start)
+    judged = ((row[ORDER_ID], order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)) for row in rows)
+    yield from grouped(judged, _Order)
 
 
-@dataclass(frozen=True, slots=True)
-class _AdjustmentRow:
-    line: int
-    order_id: str
-    item: AdjustedItem
-
-
-def _judge_row(row: Row) -> _AdjustmentRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)
-
-
-def _adjustment_row(row: Row, order_id: str, item_code: str | None) -> _AdjustmentRow:
+def _adjustment_row(row: Row, order_id: str, item_code: str | None) -> Adjustment:
     if item_code is None:
         raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
-    return _AdjustmentRow(row.line, order_id, _adjusted_item(item_code, row))
+    return Adjustment(row.line, order_id, (_adjusted_item(item_code, row),))
 
 
 def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
@@ -210,37 +184,34 @@ def _quantity_cancelled(value: str) -> int:
 class _Order:
     """The rows of one order that become one Adjustment."""
 
-    line: int
-    order_id: str
+    first: Adjustment
     currency: str = ""  # of the first row that names one
     currency_line: int = 0
     items: dict[str, AdjustedItem] = field(default_factory=dict)
     item_lines: dict[str, int] = field(default_factory=dict)
 
-    @classmethod
-    def start(cls, row: _AdjustmentRow) -> "_Order":
-        return cls(row.line, row.order_id)
-
-    def merge(self, row: _AdjustmentRow) -> RecordError | None:
-        item = row.item
+    def merge(self, row: Adjustment) -> RecordError | None:
+        (item,), line, order_id = row.items, row.message_id, row.amazon_order_id
         code = item.order_item_id
         if code in self.item_lines:
             why = (
                 f"already adjusts item {code} on line {self.item_lines[code]}; this row "
                 "repeats it and is ignored."
             )
-            return ignored(row.line, row.order_id, code, why)
+            return ignored(line, order_id, code, why)
         if item.currency and self.currency and item.currency != self.currency:
             why = (
                 f"has amounts in {self.currency} on line {self.currency_line}; one adjustment "
                 f"is in one currency, so this row in {item.currency} is ignored."
             )
-            return ignored(row.line, row.order_id, code, why, problem=MessageProblem.WRONG_CURRENCY)
+            return RecordError(
+                line, MessageProblem.WRONG_CURRENCY, f"Order {order_id} {why}", order_id, code
+            )
         if item.currency and not self.currency:
-            self.currency, self.currency_line = item.currency, row.line
+            self.currency, self.currency_line = item.currency, line
         self.items[code] = item
-        self.item_lines[code] = row.line
+        self.item_lines[code] = line
         return None
 
     def record(self) -> Adjustment:
-        return Adjustment(self.line, self.order_id, tuple(self.items.values()))
+        return replace(self.first, items=tuple(self.items.values()))

@@ -3,7 +3,7 @@
 Adjacent rows of one order become one Acknowledgement, so one order gets one message."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
@@ -41,26 +41,14 @@ SPEC = FlatSpec(
 def read_order_cancellations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Acknowledgement | RecordError]:
-    """Acknowledgements (status Failure) and RecordErrors, in the order of their first line.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    """Acknowledgements and RecordErrors in line order; FeedRejected, if raised, before any."""
     rows = read_rows(source, SPEC, filename=filename)
-    yield from grouped(((row[ORDER_ID], _judge_row(row)) for row in rows), _Order.start)
+    judged = ((row[ORDER_ID], order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)) for row in rows)
+    yield from grouped(judged, _Order)
 
 
-@dataclass(frozen=True, slots=True)
-class _CancelRow:
-    line: int
-    order_id: str
-    reason: str
-    item_code: str | None  # None: the whole order
-
-
-def _judge_row(row: Row) -> _CancelRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)
-
-
-def _cancel_row(row: Row, order_id: str, item_code: str | None) -> _CancelRow:
+def _cancel_row(row: Row, order_id: str, item_code: str | None) -> Acknowledgement:
+    """The row as a cancellation of its own: of one item, or of the whole order (no items)."""
     reason = row[REASON]
     if not reason:
         raise Invalid(MessageProblem.MISSING_REASON, f"{REASON} is empty.")
@@ -68,34 +56,32 @@ def _cancel_row(row: Row, order_id: str, item_code: str | None) -> _CancelRow:
         raise Invalid(MessageProblem.INVALID_REASON, problem)
     if row[ITEM_CODE] and item_code is None:
         raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
-    return _CancelRow(row.line, order_id, reason, item_code)
+    if item_code is None:
+        return Acknowledgement(row.line, order_id, FAILURE, None, reason, ())
+    return Acknowledgement(
+        row.line, order_id, FAILURE, None, None, (CancelLine(item_code, reason, None),)
+    )
 
 
 @dataclass(slots=True)
 class _Order:
     """The rows of one order that become one Acknowledgement."""
 
-    line: int
-    order_id: str
+    first: Acknowledgement
     reason: str | None = None  # of the whole-order row
     named: Named = field(default_factory=Named)
     items: list[CancelLine] = field(default_factory=list)
 
-    @classmethod
-    def start(cls, row: _CancelRow) -> "_Order":
-        return cls(row.line, row.order_id)
-
-    def merge(self, row: _CancelRow) -> RecordError | None:
-        if (earlier := self.named.earlier(row.item_code, row.line)) is not None:
+    def merge(self, row: Acknowledgement) -> RecordError | None:
+        item_code = row.items[0].order_item_id if row.items else None
+        if (earlier := self.named.earlier(item_code, row.message_id)) is not None:
             why = f"already cancels {earlier}; this row repeats it and is ignored."
-            return ignored(row.line, row.order_id, row.item_code, why)
-        if row.item_code is None:
-            self.reason = row.reason
-        else:
-            self.items.append(CancelLine(row.item_code, row.reason, None))
+            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+        self.reason = self.reason or row.reason
+        self.items.extend(row.items)
         return None
 
     def record(self) -> Acknowledgement:
         # A whole-order row wins over item rows of the same order.
         items = () if self.named.whole_order is not None else tuple(self.items)
-        return Acknowledgement(self.line, self.order_id, FAILURE, None, self.reason, items)
+        return replace(self.first, reason=self.reason, items=items)

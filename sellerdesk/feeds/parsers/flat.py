@@ -91,13 +91,13 @@ class Row(dict[str, str]):
 
 def template_file(columns: Iterable[str], template_type: str | None = None) -> str:
     """The downloadable template: the header, under the TemplateType row if the format has one."""
-    first = (
+    header = "\t".join(columns) + "\n"
+    if template_type is None:
+        return header
+    return (
         f"{TEMPLATE_PREFIX}{template_type}\tVersion=1.0\t"
-        "This row for Amazon.com use only.  Do not modify or delete.\n"
-        if template_type
-        else ""
+        f"This row for Amazon.com use only.  Do not modify or delete.\n{header}"
     )
-    return first + "\t".join(columns) + "\n"
 
 
 def order_row[R](
@@ -128,16 +128,11 @@ def invalid_item_code(column: str, value: str) -> Invalid:
     return Invalid(MessageProblem.INVALID_ITEM_CODE, problem)
 
 
-def ignored(
-    line: int,
-    order_id: str,
-    item_code: str | None,
-    why: str,
-    *,
-    problem: MessageProblem = MessageProblem.INVALID_MESSAGE,
-) -> RecordError:
+def ignored(line: int, order_id: str, item_code: str | None, why: str) -> RecordError:
     """A row that an earlier row of its message contradicts or repeats: reported, not merged."""
-    return RecordError(line, problem, f"Order {order_id} {why}", order_id, item_code)
+    return RecordError(
+        line, MessageProblem.INVALID_MESSAGE, f"Order {order_id} {why}", order_id, item_code
+    )
 
 
 def read_rows(source: BinaryIO, spec: FlatSpec, *, filename: str = "") -> Iterator[Row]:
@@ -147,8 +142,7 @@ def read_rows(source: BinaryIO, spec: FlatSpec, *, filename: str = "") -> Iterat
     magic = source.read(len(_OLE_MAGIC))
     source.seek(0)
     if magic.startswith(_OLE_MAGIC):
-        raise FeedRejected(
-            FileProblem.UNREADABLE_TEXT,
+        raise _unreadable(
             f"{_name(filename)}is an Excel 97-2003 workbook (.xls); save it as .xlsx or as "
             "tab-delimited text.",
         )
@@ -160,6 +154,10 @@ def read_rows(source: BinaryIO, spec: FlatSpec, *, filename: str = "") -> Iterat
         scan.scan(chunk)
     source.seek(0)
     yield from _rows(_filled(_text_rows(source, scan.encoding())), spec)
+
+
+def _unreadable(description: str) -> FeedRejected:
+    return FeedRejected(FileProblem.UNREADABLE_TEXT, description)
 
 
 def _name(filename: str) -> str:
@@ -192,9 +190,6 @@ def _stray(cells: list[str], width: int, columns: dict[str, int]) -> int | None:
         return None
     used = columns.values()
     return next((n + 1 for n, cell in enumerate(cells) if cell and n not in used), None)
-
-
-# --- header ------------------------------------------------------------------------------------
 
 
 def _header(filled: Iterator[Cells], spec: FlatSpec) -> dict[str, int]:
@@ -245,9 +240,6 @@ def _columns(line: int, cells: list[str], spec: FlatSpec) -> dict[str, int]:
     return indexes
 
 
-# --- grouping ----------------------------------------------------------------------------------
-
-
 class Group[R, T](Protocol):
     """The rows of one message: merge() takes a row in, or says why it cannot."""
 
@@ -283,8 +275,7 @@ def grouped[R, T](
 
 
 def _results[R, T](entries: list[Group[R, T] | RecordError]) -> Iterator[T | RecordError]:
-    for entry in entries:
-        yield entry if isinstance(entry, RecordError) else entry.record()
+    return (entry if isinstance(entry, RecordError) else entry.record() for entry in entries)
 
 
 @dataclass(slots=True)
@@ -307,9 +298,6 @@ class Named:
         return None
 
 
-# --- text --------------------------------------------------------------------------------------
-
-
 @dataclass(slots=True)
 class _ByteScan:
     """The first pass over a text file: which encoding fits, and that it is text at all."""
@@ -326,15 +314,13 @@ class _ByteScan:
     def scan(self, chunk: bytes) -> None:
         if self.offset == 0:
             if chunk.startswith(_UTF16_BOMS):
-                raise FeedRejected(
-                    FileProblem.UNREADABLE_TEXT,
+                raise _unreadable(
                     "The file is UTF-16 text (Excel's “Unicode Text”); save it as UTF-8 or as "
                     "tab-delimited text.",
                 )
             self.starts_with_bom = chunk.startswith(_UTF8_BOM)
         if found := _BINARY.search(chunk):
-            raise FeedRejected(
-                FileProblem.UNREADABLE_TEXT,
+            raise _unreadable(
                 f"The file is not text: byte {self.offset + found.start()} is the control "
                 f"character 0x{found.group()[0]:02x}.",
             )
@@ -348,21 +334,18 @@ class _ByteScan:
         if valid_so_far and self.utf8_error_at is not None:
             # UTF-8 to the last bytes, which are half a character: a file cut short, not
             # Windows-1252 text (which would turn every å of it into Ã¥).
-            raise FeedRejected(
-                FileProblem.UNREADABLE_TEXT,
+            raise _unreadable(
                 "The file ends in the middle of a UTF-8 character: it seems cut short.",
             )
         if self.utf8_error_at is None:
             return "utf-8-sig" if self.starts_with_bom else "utf-8"
         if self.starts_with_bom:
-            raise FeedRejected(
-                FileProblem.UNREADABLE_TEXT,
+            raise _unreadable(
                 "The file starts with a UTF-8 byte-order mark but is not UTF-8: "
                 f"byte {self.utf8_error_at} is not part of a UTF-8 character.",
             )
         if self.cp1252_error_at is not None:
-            raise FeedRejected(
-                FileProblem.UNREADABLE_TEXT,
+            raise _unreadable(
                 "The file is neither UTF-8 nor Windows-1252 text: "
                 f"byte {self.cp1252_error_at} is not a Windows-1252 character.",
             )
@@ -418,9 +401,6 @@ def _text_rows(source: BinaryIO, encoding: str) -> Iterator[Cells]:
         yield number, [cell.strip() for cell in line.split("\t")]
 
 
-# --- xlsx --------------------------------------------------------------------------------------
-
-
 def _workbook_rows(source: BinaryIO, spec: FlatSpec, filename: str) -> Iterator[Row]:
     with _unreadable_as_rejected(filename):
         _check_parts(source, filename)
@@ -453,8 +433,7 @@ def _unreadable_as_rejected(filename: str) -> Iterator[None]:
     # A damaged zip or workbook part fails in zipfile, openpyxl or the XML parser with many
     # exception types; whichever it is, the file cannot be read.
     except Exception as error:
-        raise FeedRejected(
-            FileProblem.UNREADABLE_TEXT,
+        raise _unreadable(
             f"{_name(filename)}is a zip file but not a readable .xlsx workbook "
             f"({type(error).__name__}).",
         ) from None

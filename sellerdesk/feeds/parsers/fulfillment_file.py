@@ -9,7 +9,7 @@ than the moment the seller wrote it and falls on the same day in Stockholm and i
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
@@ -48,14 +48,8 @@ CARRIER_NAME = "carrier-name"
 TRACKING_NUMBER = "tracking-number"
 SHIP_METHOD = "ship-method"
 COLUMNS = (
-    ORDER_ID,
-    ITEM_CODE,
-    QUANTITY,
-    SHIP_DATE,
-    CARRIER_CODE,
-    CARRIER_NAME,
-    TRACKING_NUMBER,
-    SHIP_METHOD,
+    *(ORDER_ID, ITEM_CODE, QUANTITY, SHIP_DATE),
+    *(CARRIER_CODE, CARRIER_NAME, TRACKING_NUMBER, SHIP_METHOD),
 )
 # Plus carrier-code or carrier-name; the other columns may be left out of the header.
 REQUIRED_COLUMNS = (ORDER_ID, SHIP_DATE, TRACKING_NUMBER)
@@ -85,31 +79,17 @@ _CLEARING_TRACKING_NUMBER = "null"  # compared case-insensitively
 def read_shipment_confirmations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[ShipmentConfirmation | RecordError]:
-    """ShipmentConfirmations and RecordErrors, in the order of their first line.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    """ShipmentConfirmations and RecordErrors in line order; FeedRejected, if raised, before any."""
     rows = read_rows(source, SPEC, filename=filename)
-    keyed = (((row[ORDER_ID], row[TRACKING_NUMBER]), _judge_row(row)) for row in rows)
-    yield from grouped(keyed, _Package)
+    judged = (
+        ((row[ORDER_ID], row[TRACKING_NUMBER]), order_row(row, ORDER_ID, ITEM_CODE, _shipment_row))
+        for row in rows
+    )
+    yield from grouped(judged, _Package)
 
 
-@dataclass(frozen=True, slots=True)
-class _ShipmentRow:
-    line: int
-    order_id: str
-    item_code: str | None  # None: the whole order
-    quantity: int | None
-    fulfillment_date: datetime.datetime
-    carrier: str
-    shipping_method: str
-    tracking_number: str
-
-
-def _judge_row(row: Row) -> _ShipmentRow | RecordError:
-    return order_row(row, ORDER_ID, ITEM_CODE, _shipment_row)
-
-
-def _shipment_row(row: Row, order_id: str, item_code: str | None) -> _ShipmentRow:
+def _shipment_row(row: Row, order_id: str, item_code: str | None) -> ShipmentConfirmation:
+    """The row as a shipment of its own: of one item, or of the whole order (no items)."""
     if row[ITEM_CODE] and item_code is None:
         raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
     units = quantity(QUANTITY, row[QUANTITY] or None)
@@ -128,16 +108,10 @@ def _shipment_row(row: Row, order_id: str, item_code: str | None) -> _ShipmentRo
     )
     if problem is not None:
         raise Invalid(MessageProblem.INVALID_MESSAGE, problem)
-    carrier = chosen_carrier(code, name)
-    return _ShipmentRow(
-        row.line,
-        order_id,
-        item_code,
-        units,
-        fulfillment_date,
-        carrier,
-        row[SHIP_METHOD],
-        row[TRACKING_NUMBER],
+    carrier, method, tracking = chosen_carrier(code, name), row[SHIP_METHOD], row[TRACKING_NUMBER]
+    items = () if item_code is None else (ShippedItem(item_code, units),)
+    return ShipmentConfirmation(
+        row.line, order_id, fulfillment_date, carrier, method, tracking, items
     )
 
 
@@ -177,42 +151,32 @@ def _tracking_problem(value: str) -> str | None:
 class _Package:
     """The rows of one package that become one ShipmentConfirmation."""
 
-    first: _ShipmentRow
+    first: ShipmentConfirmation
     named: Named = field(default_factory=Named)
     items: list[ShippedItem] = field(default_factory=list)
 
-    def merge(self, row: _ShipmentRow) -> RecordError | None:
-        first = self.first
+    def merge(self, row: ShipmentConfirmation) -> RecordError | None:
+        first, item_code = self.first, row.items[0].order_item_id if row.items else None
         tracking = f"{TRACKING_NUMBER} {quoted(row.tracking_number)}"
         if (difference := _difference(first, row)) is not None:
             why = (
-                f"already ships on line {first.line} with {tracking} and another {difference}; "
-                f"one package has one {difference}, so this row is ignored."
+                f"already ships on line {first.message_id} with {tracking} and another "
+                f"{difference}; one package has one {difference}, so this row is ignored."
             )
-            return ignored(row.line, row.order_id, row.item_code, why)
-        if (earlier := self.named.earlier(row.item_code, row.line)) is not None:
+            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+        if (earlier := self.named.earlier(item_code, row.message_id)) is not None:
             why = f"already ships {earlier} with {tracking}; this row repeats it and is ignored."
-            return ignored(row.line, row.order_id, row.item_code, why)
-        if row.item_code is not None:
-            self.items.append(ShippedItem(row.item_code, row.quantity))
+            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+        self.items.extend(row.items)
         return None
 
     def record(self) -> ShipmentConfirmation:
         # A whole-order row wins over item rows of the same package: it ships every unit.
         items = () if self.named.whole_order is not None else tuple(self.items)
-        first = self.first
-        return ShipmentConfirmation(
-            first.line,
-            first.order_id,
-            first.fulfillment_date,
-            first.carrier,
-            first.shipping_method,
-            first.tracking_number,
-            items,
-        )
+        return replace(self.first, items=items)
 
 
-def _difference(first: _ShipmentRow, row: _ShipmentRow) -> str | None:
+def _difference(first: ShipmentConfirmation, row: ShipmentConfirmation) -> str | None:
     """Which of the package's values a row gives otherwise than the package's first row."""
     if row.fulfillment_date != first.fulfillment_date:
         return SHIP_DATE

@@ -64,9 +64,7 @@ class InventoryUpdate:
 def read_inventory_updates(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[InventoryUpdate | RecordError]:
-    """InventoryUpdates and RecordErrors, one per row, in line order.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    """InventoryUpdates and RecordErrors in line order; FeedRejected, if raised, before any."""
     for row in read_rows(source, SPEC, filename=filename):
         yield _judge_row(row)
 
