@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import (
     MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
     ZERO,
@@ -22,16 +23,6 @@ from sellerdesk.feeds.parsers.adjustment import (
     currency_problem,
 )
 from sellerdesk.feeds.parsers.fields import MAX_QUANTITY, QUANTITY_RE, Invalid, quoted
-from sellerdesk.feeds.parsers.flat import (
-    FlatSpec,
-    Row,
-    grouped,
-    ignored,
-    invalid_item_code,
-    order_row,
-    read_rows,
-    template_file,
-)
 from sellerdesk.feeds.parsers.records import RecordError
 
 ORDER_ID = "order-id"
@@ -60,9 +51,9 @@ COLUMNS = (
 REQUIRED_COLUMNS = (ORDER_ID, ITEM_CODE, REASON)
 TEMPLATE_TYPE = "BatchRefunds"
 
-PAYMENT_ADJUSTMENT_TEMPLATE = template_file(COLUMNS, TEMPLATE_TYPE)
+PAYMENT_ADJUSTMENT_TEMPLATE = flat.template_file(COLUMNS, TEMPLATE_TYPE)
 
-SPEC = FlatSpec(
+SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
     takes=f"a {TEMPLATE_TYPE} file",
     noun="adjustment",
@@ -90,14 +81,16 @@ def read_payment_adjustments(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Adjustment | RecordError]:
     """Adjustments and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = read_rows(source, SPEC, filename=filename)
-    judged = ((row[ORDER_ID], order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)) for row in rows)
-    yield from grouped(judged, _Order)
+    rows = flat.read_rows(source, SPEC, filename=filename)
+    judged = (
+        (row[ORDER_ID], flat.order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)) for row in rows
+    )
+    yield from flat.grouped(judged, _Order)
 
 
-def _adjustment_row(row: Row, order_id: str, item_code: str | None) -> Adjustment:
+def _adjustment_row(row: flat.Row, order_id: str, item_code: str | None) -> Adjustment:
     if item_code is None:
-        raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
+        raise flat.invalid_item_code(ITEM_CODE, row[ITEM_CODE])
     return Adjustment(row.line, order_id, (_adjusted_item(item_code, row),))
 
 
@@ -198,7 +191,7 @@ class _Order:
                 f"already adjusts item {code} on line {self.item_lines[code]}; this row "
                 "repeats it and is ignored."
             )
-            return ignored(line, order_id, code, why)
+            return flat.ignored(line, order_id, code, why)
         if item.currency and self.currency and item.currency != self.currency:
             why = (
                 f"has amounts in {self.currency} on line {self.currency_line}; one adjustment "

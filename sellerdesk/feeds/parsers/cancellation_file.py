@@ -7,18 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.fields import Invalid, reason_problem
-from sellerdesk.feeds.parsers.flat import (
-    FlatSpec,
-    Named,
-    Row,
-    grouped,
-    ignored,
-    invalid_item_code,
-    order_row,
-    read_rows,
-    template_file,
-)
 from sellerdesk.feeds.parsers.records import FAILURE, Acknowledgement, CancelLine, RecordError
 
 ORDER_ID = "order-id"
@@ -27,9 +17,9 @@ ITEM_CODE = "amazon-order-item-code"
 COLUMNS = (ORDER_ID, REASON, ITEM_CODE)
 TEMPLATE_TYPE = "OrderCancellation"  # also the workbook tab of Amazon's template
 
-ORDER_CANCELLATION_TEMPLATE = template_file(COLUMNS, TEMPLATE_TYPE)
+ORDER_CANCELLATION_TEMPLATE = flat.template_file(COLUMNS, TEMPLATE_TYPE)
 
-SPEC = FlatSpec(
+SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
     takes=f"an {TEMPLATE_TYPE} file",
     noun="order",
@@ -42,12 +32,14 @@ def read_order_cancellations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Acknowledgement | RecordError]:
     """Acknowledgements and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = read_rows(source, SPEC, filename=filename)
-    judged = ((row[ORDER_ID], order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)) for row in rows)
-    yield from grouped(judged, _Order)
+    rows = flat.read_rows(source, SPEC, filename=filename)
+    judged = (
+        (row[ORDER_ID], flat.order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)) for row in rows
+    )
+    yield from flat.grouped(judged, _Order)
 
 
-def _cancel_row(row: Row, order_id: str, item_code: str | None) -> Acknowledgement:
+def _cancel_row(row: flat.Row, order_id: str, item_code: str | None) -> Acknowledgement:
     """The row as a cancellation of its own: of one item, or of the whole order (no items)."""
     reason = row[REASON]
     if not reason:
@@ -55,7 +47,7 @@ def _cancel_row(row: Row, order_id: str, item_code: str | None) -> Acknowledgeme
     if (problem := reason_problem(REASON, reason)) is not None:
         raise Invalid(MessageProblem.INVALID_REASON, problem)
     if row[ITEM_CODE] and item_code is None:
-        raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
+        raise flat.invalid_item_code(ITEM_CODE, row[ITEM_CODE])
     if item_code is None:
         return Acknowledgement(row.line, order_id, FAILURE, None, reason, ())
     return Acknowledgement(
@@ -69,14 +61,14 @@ class _Order:
 
     first: Acknowledgement
     reason: str | None = None  # of the whole-order row
-    named: Named = field(default_factory=Named)
+    named: flat.Named = field(default_factory=flat.Named)
     items: list[CancelLine] = field(default_factory=list)
 
     def merge(self, row: Acknowledgement) -> RecordError | None:
         item_code = row.items[0].order_item_id if row.items else None
         if (earlier := self.named.earlier(item_code, row.message_id)) is not None:
             why = f"already cancels {earlier}; this row repeats it and is ignored."
-            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+            return flat.ignored(row.message_id, row.amazon_order_id, item_code, why)
         self.reason = self.reason or row.reason
         self.items.extend(row.items)
         return None

@@ -13,19 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.fields import Invalid, quantity, quoted
-from sellerdesk.feeds.parsers.flat import (
-    EXCEL_NUMBER,
-    FlatSpec,
-    Named,
-    Row,
-    grouped,
-    ignored,
-    invalid_item_code,
-    order_row,
-    read_rows,
-    template_file,
-)
 from sellerdesk.feeds.parsers.fulfillment import (
     FLAT_DATE_TIME,
     FLAT_FILE_ZONE,
@@ -57,9 +46,9 @@ REQUIRED_COLUMNS = (ORDER_ID, SHIP_DATE, TRACKING_NUMBER)
 # another template (an Order Cancellation file sent to the wrong feed).
 TEMPLATE_TYPE = "ShippingConfirmation"
 
-SHIPMENT_CONFIRMATION_TEMPLATE = template_file(COLUMNS)
+SHIPMENT_CONFIRMATION_TEMPLATE = flat.template_file(COLUMNS)
 
-SPEC = FlatSpec(
+SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
     takes=f"a shipping confirmation file, whose first row is the header {', '.join(COLUMNS)}",
     noun="shipment",
@@ -80,18 +69,21 @@ def read_shipment_confirmations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[ShipmentConfirmation | RecordError]:
     """ShipmentConfirmations and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = read_rows(source, SPEC, filename=filename)
+    rows = flat.read_rows(source, SPEC, filename=filename)
     judged = (
-        ((row[ORDER_ID], row[TRACKING_NUMBER]), order_row(row, ORDER_ID, ITEM_CODE, _shipment_row))
+        (
+            (row[ORDER_ID], row[TRACKING_NUMBER]),
+            flat.order_row(row, ORDER_ID, ITEM_CODE, _shipment_row),
+        )
         for row in rows
     )
-    yield from grouped(judged, _Package)
+    yield from flat.grouped(judged, _Package)
 
 
-def _shipment_row(row: Row, order_id: str, item_code: str | None) -> ShipmentConfirmation:
+def _shipment_row(row: flat.Row, order_id: str, item_code: str | None) -> ShipmentConfirmation:
     """The row as a shipment of its own: of one item, or of the whole order (no items)."""
     if row[ITEM_CODE] and item_code is None:
-        raise invalid_item_code(ITEM_CODE, row[ITEM_CODE])
+        raise flat.invalid_item_code(ITEM_CODE, row[ITEM_CODE])
     units = quantity(QUANTITY, row[QUANTITY] or None)
     if units is not None and item_code is None:
         raise Invalid(
@@ -139,7 +131,7 @@ def _tracking_problem(value: str) -> str | None:
             "Seller Desk confirms a shipment only with its tracking number."
         )
     # Excel's General format always writes the exponent's sign: 3.70071E+17.
-    if EXCEL_NUMBER.fullmatch(value) and "+" in value:
+    if flat.EXCEL_NUMBER.fullmatch(value) and "+" in value:
         return (
             f"{TRACKING_NUMBER} {quoted(value)} is a number as Excel shortens it, not a tracking "
             "number; format the column as Text and enter the tracking numbers again."
@@ -152,7 +144,7 @@ class _Package:
     """The rows of one package that become one ShipmentConfirmation."""
 
     first: ShipmentConfirmation
-    named: Named = field(default_factory=Named)
+    named: flat.Named = field(default_factory=flat.Named)
     items: list[ShippedItem] = field(default_factory=list)
 
     def merge(self, row: ShipmentConfirmation) -> RecordError | None:
@@ -163,10 +155,10 @@ class _Package:
                 f"already ships on line {first.message_id} with {tracking} and another "
                 f"{difference}; one package has one {difference}, so this row is ignored."
             )
-            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+            return flat.ignored(row.message_id, row.amazon_order_id, item_code, why)
         if (earlier := self.named.earlier(item_code, row.message_id)) is not None:
             why = f"already ships {earlier} with {tracking}; this row repeats it and is ignored."
-            return ignored(row.message_id, row.amazon_order_id, item_code, why)
+            return flat.ignored(row.message_id, row.amazon_order_id, item_code, why)
         self.items.extend(row.items)
         return None
 

@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 from sellerdesk.catalog.services import ListingUpdate
 from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import amount_problem
 from sellerdesk.feeds.parsers.fields import MAX_QUANTITY, QUANTITY_RE, Invalid, quoted
-from sellerdesk.feeds.parsers.flat import FlatSpec, Row, read_rows, template_file
 from sellerdesk.feeds.parsers.records import RecordError
 
 SKU = "sku"
@@ -37,9 +37,9 @@ SELLER_FULFILLED = "DEFAULT"
 TEMPLATE_TYPE = "PriceInventory"
 MAX_SKU_LENGTH = 40  # the listing's SKU column
 
-PRICE_AND_QUANTITY_TEMPLATE = template_file((SKU, PRICE, QUANTITY))
+PRICE_AND_QUANTITY_TEMPLATE = flat.template_file((SKU, PRICE, QUANTITY))
 
-SPEC = FlatSpec(
+SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
     takes=(
         f"a price and quantity file ({TEMPLATE_TYPE}), whose header has {SKU} and {PRICE} or "
@@ -65,11 +65,11 @@ def read_inventory_updates(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[InventoryUpdate | RecordError]:
     """InventoryUpdates and RecordErrors in line order; FeedRejected, if raised, before any."""
-    for row in read_rows(source, SPEC, filename=filename):
+    for row in flat.read_rows(source, SPEC, filename=filename):
         yield _judge_row(row)
 
 
-def _judge_row(row: Row) -> InventoryUpdate | RecordError:
+def _judge_row(row: flat.Row) -> InventoryUpdate | RecordError:
     sku = row[SKU]
     try:
         row.check_stray()
