@@ -22,7 +22,7 @@ from sellerdesk.feeds.parsers.adjustment import (
     amount_problem,
     currency_problem,
 )
-from sellerdesk.feeds.parsers.fields import MAX_QUANTITY, QUANTITY_RE, Invalid, quoted
+from sellerdesk.feeds.parsers.fields import Invalid, quoted, units
 from sellerdesk.feeds.parsers.records import RecordError
 
 ORDER_ID = "order-id"
@@ -107,7 +107,9 @@ def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
             MessageProblem.WRONG_CURRENCY,
             f"{CURRENCY} is empty; it names the currency of the amounts, like SEK.",
         )
-    quantity = _quantity_cancelled(values[QUANTITY_CANCELLED])
+    quantity = (
+        units(QUANTITY_CANCELLED, values[QUANTITY_CANCELLED], MessageProblem.INVALID_QUANTITY) or 0
+    )
     adjustment_id = values[ADJUSTMENT_ID]
     if len(adjustment_id) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
         raise Invalid(
@@ -160,17 +162,6 @@ def _amount(column: str, value: str) -> Decimal:
             "positive amounts.",
         )
     return amount.copy_abs()  # no -0.00
-
-
-def _quantity_cancelled(value: str) -> int:
-    if not value:
-        return 0
-    if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
-        raise Invalid(
-            MessageProblem.INVALID_QUANTITY,
-            f"{QUANTITY_CANCELLED} {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}.",
-        )
-    return int(value)
 
 
 @dataclass(slots=True)

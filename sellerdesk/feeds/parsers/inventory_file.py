@@ -17,7 +17,7 @@ from sellerdesk.catalog.services import ListingUpdate
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import amount_problem
-from sellerdesk.feeds.parsers.fields import MAX_QUANTITY, QUANTITY_RE, Invalid, quoted
+from sellerdesk.feeds.parsers.fields import QUANTITY_RE, Invalid, quoted, units
 from sellerdesk.feeds.parsers.records import RecordError
 
 SKU = "sku"
@@ -103,15 +103,12 @@ def _judge_row(row: flat.Row) -> InventoryUpdate | RecordError:
 
 
 def _quantity(value: str) -> int | None:
-    if not value:
-        return None
-    if QUANTITY_RE.fullmatch(value) and int(value) <= MAX_QUANTITY:
-        return int(value)
     if value.startswith("-") and QUANTITY_RE.fullmatch(value[1:]):
-        why = "is negative; write the units in stock, 0 or more"
-    else:
-        why = f"is not a whole number from 0 to {MAX_QUANTITY}"
-    raise Invalid(MessageProblem.INVALID_STOCK_QUANTITY, f"{QUANTITY} {quoted(value)} {why}.")
+        raise Invalid(
+            MessageProblem.INVALID_STOCK_QUANTITY,
+            f"{QUANTITY} {quoted(value)} is negative; write the units in stock, 0 or more.",
+        )
+    return units(QUANTITY, value, MessageProblem.INVALID_STOCK_QUANTITY)
 
 
 def _price(value: str) -> Decimal | None:
