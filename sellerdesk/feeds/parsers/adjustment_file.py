@@ -58,6 +58,9 @@ SPEC = flat.FlatSpec(
     takes=f"a {TEMPLATE_TYPE} file",
     noun="adjustment",
     columns=COLUMNS,
+    order_column=ORDER_ID,
+    item_column=ITEM_CODE,
+    message_key=(ORDER_ID,),
     required=REQUIRED_COLUMNS,
     note=f"; only {', '.join(REQUIRED_COLUMNS)} are required",
 )
@@ -81,11 +84,7 @@ def read_payment_adjustments(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Adjustment | RecordError]:
     """Adjustments and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = flat.read_rows(source, SPEC, filename=filename)
-    judged = (
-        (row[ORDER_ID], flat.order_row(row, ORDER_ID, ITEM_CODE, _adjustment_row)) for row in rows
-    )
-    yield from flat.grouped(judged, _Order)
+    return flat.read_order_messages(source, SPEC, _adjustment_row, _Order, filename=filename)
 
 
 def _adjustment_row(row: flat.Row, order_id: str, item_code: str | None) -> Adjustment:

@@ -24,6 +24,9 @@ SPEC = flat.FlatSpec(
     takes=f"an {TEMPLATE_TYPE} file",
     noun="order",
     columns=COLUMNS,
+    order_column=ORDER_ID,
+    item_column=ITEM_CODE,
+    message_key=(ORDER_ID,),
     required=COLUMNS,
 )
 
@@ -32,11 +35,7 @@ def read_order_cancellations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Acknowledgement | RecordError]:
     """Acknowledgements and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = flat.read_rows(source, SPEC, filename=filename)
-    judged = (
-        (row[ORDER_ID], flat.order_row(row, ORDER_ID, ITEM_CODE, _cancel_row)) for row in rows
-    )
-    yield from flat.grouped(judged, _Order)
+    return flat.read_order_messages(source, SPEC, _cancel_row, _Order, filename=filename)
 
 
 def _cancel_row(row: flat.Row, order_id: str, item_code: str | None) -> Acknowledgement:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import BinaryIO, Protocol
 
 from defusedxml import DefusedXmlException
@@ -67,6 +68,18 @@ class FlatSpec:
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of which the header needs at least one
     ignored: tuple[str, ...] = ()  # accepted, their values reported as not used
     note: str = ""  # follows "The columns are …" in a bad header's description
+    # Of a format whose rows are about orders and their items (read_order_messages):
+    order_column: str = ""
+    item_column: str = ""
+    message_key: tuple[str, ...] = ()  # adjacent rows with the same cells here are one message
+
+
+class Group[R, T](Protocol):
+    """The rows of one message: merge() takes a row in, or says why it cannot."""
+
+    def merge(self, row: R, /) -> RecordError | None: ...
+
+    def record(self) -> T: ...
 
 
 class Row(dict[str, str]):
@@ -100,13 +113,29 @@ def template_file(columns: Iterable[str], template_type: str | None = None) -> s
     )
 
 
-def order_row[R](
-    row: Row, order_column: str, item_column: str, build: Callable[[Row, str, str | None], R]
+def read_order_messages[R, T](
+    source: BinaryIO,
+    spec: FlatSpec,
+    build: Callable[[Row, str, str | None], R],
+    start: Callable[[R], Group[R, T]],
+    *,
+    filename: str = "",
+) -> Iterator[T | RecordError]:
+    """The messages of a file whose rows are about orders: each row judged by _order_row, and
+    adjacent rows with the same message key grouped."""
+    key = itemgetter(*spec.message_key)
+    rows = read_rows(source, spec, filename=filename)
+    yield from grouped(((key(row), _order_row(row, spec, build)) for row in rows), start)
+
+
+def _order_row[R](
+    row: Row, spec: FlatSpec, build: Callable[[Row, str, str | None], R]
 ) -> R | RecordError:
     """A row about an order or one of its items, judged: no stray value and a valid order id,
     then build(row, order id, item code if valid). An Invalid raised on the way becomes the row's
     RecordError, naming the ids that are valid."""
-    order_id, item_code = row[order_column], row[item_column]
+    order_column = spec.order_column
+    order_id, item_code = row[order_column], row[spec.item_column]
     valid_order_id = order_id if is_order_id(order_id) else None
     valid_item_code = item_code if is_order_item_id(item_code) else None
     try:
@@ -238,14 +267,6 @@ def _columns(line: int, cells: list[str], spec: FlatSpec) -> dict[str, int]:
             f"The columns are {', '.join(spec.columns)}{spec.note}.",
         )
     return indexes
-
-
-class Group[R, T](Protocol):
-    """The rows of one message: merge() takes a row in, or says why it cannot."""
-
-    def merge(self, row: R, /) -> RecordError | None: ...
-
-    def record(self) -> T: ...
 
 
 def grouped[R, T](

@@ -53,6 +53,9 @@ SPEC = flat.FlatSpec(
     takes=f"a shipping confirmation file, whose first row is the header {', '.join(COLUMNS)}",
     noun="shipment",
     columns=COLUMNS,
+    order_column=ORDER_ID,
+    item_column=ITEM_CODE,
+    message_key=(ORDER_ID, TRACKING_NUMBER),
     required=REQUIRED_COLUMNS,
     one_of=((CARRIER_CODE, CARRIER_NAME),),
     note=(
@@ -69,15 +72,7 @@ def read_shipment_confirmations(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[ShipmentConfirmation | RecordError]:
     """ShipmentConfirmations and RecordErrors in line order; FeedRejected, if raised, before any."""
-    rows = flat.read_rows(source, SPEC, filename=filename)
-    judged = (
-        (
-            (row[ORDER_ID], row[TRACKING_NUMBER]),
-            flat.order_row(row, ORDER_ID, ITEM_CODE, _shipment_row),
-        )
-        for row in rows
-    )
-    yield from flat.grouped(judged, _Package)
+    return flat.read_order_messages(source, SPEC, _shipment_row, _Package, filename=filename)
 
 
 def _shipment_row(row: flat.Row, order_id: str, item_code: str | None) -> ShipmentConfirmation:
