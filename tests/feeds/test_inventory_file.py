@@ -234,45 +234,6 @@ def test_a_bad_header_is_rejected_naming_every_problem(header: str, problems: st
     )
 
 
-def test_another_template_is_the_wrong_message_type() -> None:
-    rejected = rejection(text("TemplateType=OrderCancellation\tVersion=1.0", HEADER, "MUGG\t\t1"))
-
-    assert (rejected.code, rejected.description) == (
-        FileProblem.WRONG_MESSAGE_TYPE,
-        "The template is 'OrderCancellation'; this feed takes a price and quantity file "
-        "(PriceInventory), whose header has sku and price or quantity.",
-    )
-
-
-@pytest.mark.parametrize(
-    ("data", "description"),
-    [
-        (b"", "The file is empty."),
-        (b"\n\n", "The file is empty."),
-        (PRICE_AND_QUANTITY_TEMPLATE.encode(), "The file has a header but no SKU rows."),
-    ],
-)
-def test_a_file_without_rows_is_empty(data: bytes, description: str) -> None:
-    rejected = rejection(data)
-
-    assert (rejected.code, rejected.description) == (FileProblem.EMPTY, description)
-
-
-def test_bad_bytes_after_good_rows_reject_the_file_before_any_update() -> None:
-    records = read_inventory_updates(io.BytesIO(text(HEADER, "MUGG\t\t1") + b"\x00"))
-
-    with pytest.raises(FeedRejected) as caught:
-        next(records)
-
-    assert caught.value.code == FileProblem.UNREADABLE_TEXT
-
-
-def test_windows_1252_text_is_decoded_as_windows_1252() -> None:
-    data = text(HEADER, "SKÅL-Ö\t\t1", encoding="cp1252")
-
-    assert parse(data) == [update(2, "SKÅL-Ö", 1)]
-
-
 def test_an_xlsx_workbook_is_read_with_numbers_as_excel_stores_them() -> None:
     # Given a workbook with the quantities and prices as numbers and a numeric SKU
     data = workbook(

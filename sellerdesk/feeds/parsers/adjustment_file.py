@@ -1,21 +1,18 @@
-"""POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA: the BatchRefunds (Order Adjustment) file, as
-tab-separated text (UTF-8, UTF-8 with BOM or Windows-1252) or as an .xlsx workbook.
-
-Built on cancellation_file's reading machinery: whole-file problems raise FeedRejected before the
-first record, and the header is checked before any row is judged. One row adjusts one order item;
-adjacent rows of one order become one Adjustment, so one order gets one message.
+"""POST_FLAT_FILE_PAYMENT_ADJUSTMENT_DATA: the BatchRefunds (Order Adjustment) file, read by
+flat.py. One row adjusts one order item; adjacent rows of one order become one Adjustment, so one
+order gets one message.
 
 Amounts are refunds to the buyer, written as positive amounts; an empty amount is 0. Seller Desk
 adds two optional columns to Amazon's: merchant-adjustment-item-id, the seller's key that makes a
 re-submitted row refund once, and restocking-fee, the fee charged to the buyer (positive too)."""
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import partial
 from typing import BinaryIO
 
-from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import (
     MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
     ZERO,
@@ -25,29 +22,8 @@ from sellerdesk.feeds.parsers.adjustment import (
     amount_problem,
     currency_problem,
 )
-from sellerdesk.feeds.parsers.cancellation_file import (
-    _TEMPLATE_PREFIX,
-    Row,
-    _cell,
-    _header_row,
-    _template_type_check,
-)
-from sellerdesk.feeds.parsers.fields import (
-    MAX_QUANTITY,
-    QUANTITY_RE,
-    Invalid,
-    is_order_id,
-    is_order_item_id,
-    item_code_problem,
-    order_id_problem,
-    quoted,
-)
-from sellerdesk.feeds.parsers.fulfillment_file import _excel_hint, _rows, _stray_column
-from sellerdesk.feeds.parsers.records import (
-    MAX_ITEMS_PER_MESSAGE,
-    FeedRejected,
-    RecordError,
-)
+from sellerdesk.feeds.parsers.fields import Invalid, quoted, units
+from sellerdesk.feeds.parsers.records import RecordError
 
 ORDER_ID = "order-id"
 ITEM_CODE = "order-item-id"
@@ -68,30 +44,25 @@ ADJUSTMENT_ID = "merchant-adjustment-item-id"
 RESTOCKING_FEE = "restocking-fee"
 # Amazon's columns, in the order of its template, then Seller Desk's.
 COLUMNS = (
-    ORDER_ID,
-    ITEM_CODE,
-    REASON,
-    CURRENCY,
-    ITEM_PRICE,
-    ITEM_TAX,
-    SHIPPING_PRICE,
-    SHIPPING_TAX,
-    GIFT_WRAP_PRICE,
-    GIFT_WRAP_TAX,
-    ITEM_PROMOTION,
-    ITEM_PROMOTION_ID,
-    SHIP_PROMOTION,
-    SHIP_PROMOTION_ID,
-    QUANTITY_CANCELLED,
-    ADJUSTMENT_ID,
-    RESTOCKING_FEE,
+    *(ORDER_ID, ITEM_CODE, REASON, CURRENCY, ITEM_PRICE, ITEM_TAX, SHIPPING_PRICE, SHIPPING_TAX),
+    *(GIFT_WRAP_PRICE, GIFT_WRAP_TAX, ITEM_PROMOTION, ITEM_PROMOTION_ID, SHIP_PROMOTION),
+    *(SHIP_PROMOTION_ID, QUANTITY_CANCELLED, ADJUSTMENT_ID, RESTOCKING_FEE),
 )
 REQUIRED_COLUMNS = (ORDER_ID, ITEM_CODE, REASON)
 TEMPLATE_TYPE = "BatchRefunds"
 
-PAYMENT_ADJUSTMENT_TEMPLATE = (
-    f"{_TEMPLATE_PREFIX}{TEMPLATE_TYPE}\tVersion=1.0\t"
-    "This row for Amazon.com use only.  Do not modify or delete.\n" + "\t".join(COLUMNS) + "\n"
+PAYMENT_ADJUSTMENT_TEMPLATE = flat.template_file(COLUMNS, TEMPLATE_TYPE)
+
+SPEC = flat.FlatSpec(
+    template_type=TEMPLATE_TYPE,
+    takes=f"a {TEMPLATE_TYPE} file",
+    noun="adjustment",
+    columns=COLUMNS,
+    order_column=ORDER_ID,
+    item_column=ITEM_CODE,
+    message_key=(ORDER_ID,),
+    required=REQUIRED_COLUMNS,
+    note=f"; only {', '.join(REQUIRED_COLUMNS)} are required",
 )
 
 # The amounts Seller Desk refunds: principal, tax, shipping and shipping tax.
@@ -112,96 +83,14 @@ _CENTS = Decimal("0.01")
 def read_payment_adjustments(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[Adjustment | RecordError]:
-    """Adjustments and RecordErrors, in the order of their first line.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    yield from _records(_rows(source, filename))
+    """Adjustments and RecordErrors in line order; FeedRejected, if raised, before any."""
+    return flat.read_order_messages(source, SPEC, _adjustment_row, _Order, filename=filename)
 
 
-# --- header ------------------------------------------------------------------------------------
-
-
-_check_template_type = partial(
-    _template_type_check,
-    expected=TEMPLATE_TYPE,
-    takes=f"a {TEMPLATE_TYPE} file",
-)
-
-
-def _columns(line: int, cells: list[str]) -> dict[str, int]:
-    """The cell index of each column the header names; unnamed columns are tolerated."""
-    indexes: dict[str, int] = {}
-    twice: list[str] = []
-    for index, name in enumerate(cells):
-        if name and indexes.setdefault(name, index) != index:
-            twice.append(f"column {quoted(name)} twice")
-    unknown = ", ".join(quoted(name) for name in indexes if name not in COLUMNS)
-    missing = ", ".join(name for name in REQUIRED_COLUMNS if name not in indexes)
-    problems = [
-        *twice,
-        *([f"unknown column(s) {unknown}"] if unknown else []),
-        *([f"missing column(s) {missing}"] if missing else []),
-    ]
-    if problems:
-        raise FeedRejected(
-            FileProblem.BAD_HEADER,
-            f"The header on line {line} has {'; '.join(problems)}. "
-            f"The columns are {', '.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are "
-            "required.",
-        )
-    return indexes
-
-
-# --- rows --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _AdjustmentRow:
-    line: int
-    order_id: str
-    item: AdjustedItem
-
-
-def _records(rows: Iterable[Row]) -> Iterator[Adjustment | RecordError]:
-    filled = (row for row in rows if any(row[1]))  # skips blank lines and rows of empty cells
-    columns = _columns(*_header_row(filled, check_template=_check_template_type))
-    used = frozenset(columns.values())
-    groups = _Groups()
-    any_row = False
-    for line, cells in filled:
-        any_row = True
-        values = {name: _cell(cells, columns[name]) if name in columns else "" for name in COLUMNS}
-        judged = _judge_row(line, values, _stray_column(cells, used))
-        yield from groups.add(values[ORDER_ID], judged)
-    if not any_row:
-        raise FeedRejected(FileProblem.EMPTY, "The file has a header but no adjustment rows.")
-    yield from groups.flush()
-
-
-def _judge_row(
-    line: int, values: dict[str, str], stray: int | None
-) -> _AdjustmentRow | RecordError:
-    order_id = values[ORDER_ID]
-    item_code = values[ITEM_CODE]
-    valid_order_id = order_id if is_order_id(order_id) else None
-    valid_item_code = item_code if is_order_item_id(item_code) else None
-    try:
-        if stray is not None:
-            raise Invalid(
-                MessageProblem.INVALID_MESSAGE,
-                f"The row has a value in column {stray}, which has no header.",
-            )
-        if valid_order_id is None:
-            raise Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem(ORDER_ID, order_id))
-        if valid_item_code is None:
-            raise Invalid(
-                MessageProblem.INVALID_ITEM_CODE,
-                _excel_hint(item_code_problem(ITEM_CODE, item_code), item_code),
-            )
-        item = _adjusted_item(valid_item_code, values)
-    except Invalid as invalid:
-        return RecordError(line, invalid.code, invalid.description, valid_order_id, valid_item_code)
-    return _AdjustmentRow(line, valid_order_id, item)
+def _adjustment_row(row: flat.Row, order_id: str, item_code: str | None) -> Adjustment:
+    if item_code is None:
+        raise flat.invalid_item_code(ITEM_CODE, row[ITEM_CODE])
+    return Adjustment(row.line, order_id, (_adjusted_item(item_code, row),))
 
 
 def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
@@ -217,7 +106,9 @@ def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
             MessageProblem.WRONG_CURRENCY,
             f"{CURRENCY} is empty; it names the currency of the amounts, like SEK.",
         )
-    quantity = _quantity_cancelled(values[QUANTITY_CANCELLED])
+    quantity = (
+        units(QUANTITY_CANCELLED, values[QUANTITY_CANCELLED], MessageProblem.INVALID_QUANTITY) or 0
+    )
     adjustment_id = values[ADJUSTMENT_ID]
     if len(adjustment_id) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
         raise Invalid(
@@ -272,93 +163,38 @@ def _amount(column: str, value: str) -> Decimal:
     return amount.copy_abs()  # no -0.00
 
 
-def _quantity_cancelled(value: str) -> int:
-    if not value:
-        return 0
-    if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
-        raise Invalid(
-            MessageProblem.INVALID_QUANTITY,
-            f"{QUANTITY_CANCELLED} {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}.",
-        )
-    return int(value)
-
-
-# --- grouping ----------------------------------------------------------------------------------
-
-
 @dataclass(slots=True)
-class _Group:
+class _Order:
     """The rows of one order that become one Adjustment."""
 
-    line: int
-    order_id: str
+    first: Adjustment
     currency: str = ""  # of the first row that names one
     currency_line: int = 0
     items: dict[str, AdjustedItem] = field(default_factory=dict)
     item_lines: dict[str, int] = field(default_factory=dict)
 
-    def merge(self, row: _AdjustmentRow) -> RecordError | None:
-        item = row.item
+    def merge(self, row: Adjustment) -> RecordError | None:
+        (item,), line, order_id = row.items, row.message_id, row.amazon_order_id
         code = item.order_item_id
         if code in self.item_lines:
-            return _ignored(
-                row,
-                MessageProblem.INVALID_MESSAGE,
-                f"already adjusts item {code} on line {self.item_lines[code]}; this row repeats "
-                "it and is ignored.",
+            why = (
+                f"already adjusts item {code} on line {self.item_lines[code]}; this row "
+                "repeats it and is ignored."
             )
+            return flat.ignored(line, order_id, code, why)
         if item.currency and self.currency and item.currency != self.currency:
-            return _ignored(
-                row,
-                MessageProblem.WRONG_CURRENCY,
+            why = (
                 f"has amounts in {self.currency} on line {self.currency_line}; one adjustment "
-                f"is in one currency, so this row in {item.currency} is ignored.",
+                f"is in one currency, so this row in {item.currency} is ignored."
+            )
+            return RecordError(
+                line, MessageProblem.WRONG_CURRENCY, f"Order {order_id} {why}", order_id, code
             )
         if item.currency and not self.currency:
-            self.currency, self.currency_line = item.currency, row.line
+            self.currency, self.currency_line = item.currency, line
         self.items[code] = item
-        self.item_lines[code] = row.line
+        self.item_lines[code] = line
         return None
 
-    def adjustment(self) -> Adjustment:
-        return Adjustment(self.line, self.order_id, tuple(self.items.values()))
-
-
-def _ignored(row: _AdjustmentRow, code: MessageProblem, why: str) -> RecordError:
-    return RecordError(
-        row.line, code, f"Order {row.order_id} {why}", row.order_id, row.item.order_item_id
-    )
-
-
-class _Groups:
-    """Adjacent rows with the same order-id cell: at most one group, and the rows' errors, in
-    line order. A run of more than MAX_ITEMS_PER_MESSAGE rows is split, so memory stays
-    bounded."""
-
-    def __init__(self) -> None:
-        self._key: str | None = None
-        self._rows = 0
-        self._entries: list[_Group | RecordError] = []
-        self._group: _Group | None = None
-
-    def add(
-        self, key: str, row: _AdjustmentRow | RecordError
-    ) -> Iterator[Adjustment | RecordError]:
-        if self._key is not None and (key != self._key or self._rows >= MAX_ITEMS_PER_MESSAGE):
-            yield from self.flush()
-        self._key = key
-        self._rows += 1
-        if isinstance(row, RecordError):
-            self._entries.append(row)
-            return
-        if self._group is None:
-            self._group = _Group(row.line, row.order_id)
-            self._entries.append(self._group)
-        if (error := self._group.merge(row)) is not None:
-            self._entries.append(error)
-
-    def flush(self) -> Iterator[Adjustment | RecordError]:
-        entries = self._entries
-        self._key, self._rows, self._entries, self._group = None, 0, [], None
-        for entry in entries:
-            yield entry.adjustment() if isinstance(entry, _Group) else entry
+    def record(self) -> Adjustment:
+        return replace(self.first, items=tuple(self.items.values()))

@@ -102,3 +102,14 @@ def id_number(what: str, value: str | None) -> None:
             MessageProblem.INVALID_MESSAGE,
             f"{what} {quoted(value)} is not a positive whole number of 1 to 20 digits.",
         )
+
+
+def units(what: str, value: str, code: MessageProblem) -> int | None:
+    """A whole number of units from 0 to MAX_QUANTITY, or None when the field is empty."""
+    if not value:
+        return None
+    if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
+        raise Invalid(
+            code, f"{what} {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}."
+        )
+    return int(value)

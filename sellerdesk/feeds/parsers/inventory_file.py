@@ -1,41 +1,24 @@
-"""POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA: the Price and Quantity inventory file, as
-tab-separated text (UTF-8, UTF-8 with BOM or Windows-1252) or as an .xlsx workbook.
+"""POST_FLAT_FILE_PRICEANDQUANTITYONLY_UPDATE_DATA: the Price and Quantity inventory file.
 
-Built on cancellation_file's reading machinery: whole-file problems raise FeedRejected before the
-first record, and the header is checked before any row is judged. One row sets one SKU's
-quantity, price or both; an empty cell leaves that value as it is. Each row is one message.
+Read by flat.py. One row sets one SKU's quantity, price or both; an empty cell leaves that value
+as it is. Each row is one message.
 
 Besides sku, price and quantity, the columns of the marketplace's template are accepted so that
 its file can be sent as it is: values under minimum-seller-allowed-price,
 maximum-seller-allowed-price and handling-time are not used (a Warning says so), and
 fulfillment-channel must be empty or DEFAULT (seller-fulfilled)."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.catalog.services import ListingUpdate
-from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import amount_problem
-from sellerdesk.feeds.parsers.cancellation_file import (
-    Row,
-    _cell,
-    _header_row,
-    _template_type_check,
-)
-from sellerdesk.feeds.parsers.fields import (
-    MAX_QUANTITY,
-    QUANTITY_RE,
-    Invalid,
-    quoted,
-)
-from sellerdesk.feeds.parsers.fulfillment_file import _rows, _stray_column
-from sellerdesk.feeds.parsers.records import (
-    FeedRejected,
-    RecordError,
-)
+from sellerdesk.feeds.parsers.fields import QUANTITY_RE, Invalid, quoted, units
+from sellerdesk.feeds.parsers.records import RecordError
 
 SKU = "sku"
 PRICE = "price"
@@ -54,7 +37,21 @@ SELLER_FULFILLED = "DEFAULT"
 TEMPLATE_TYPE = "PriceInventory"
 MAX_SKU_LENGTH = 40  # the listing's SKU column
 
-PRICE_AND_QUANTITY_TEMPLATE = "\t".join((SKU, PRICE, QUANTITY)) + "\n"
+PRICE_AND_QUANTITY_TEMPLATE = flat.template_file((SKU, PRICE, QUANTITY))
+
+SPEC = flat.FlatSpec(
+    template_type=TEMPLATE_TYPE,
+    takes=(
+        f"a price and quantity file ({TEMPLATE_TYPE}), whose header has {SKU} and {PRICE} or "
+        f"{QUANTITY}"
+    ),
+    noun="SKU",
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    one_of=((PRICE, QUANTITY),),
+    ignored=IGNORED_COLUMNS,
+    note=f"; {SKU} and one of {PRICE} and {QUANTITY} are required",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,78 +64,15 @@ class InventoryUpdate:
 def read_inventory_updates(
     source: BinaryIO, *, filename: str = ""
 ) -> Iterator[InventoryUpdate | RecordError]:
-    """InventoryUpdates and RecordErrors, one per row, in line order.
-
-    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    yield from _records(_rows(source, filename))
-
-
-# --- header ------------------------------------------------------------------------------------
+    """InventoryUpdates and RecordErrors in line order; FeedRejected, if raised, before any."""
+    for row in flat.read_rows(source, SPEC, filename=filename):
+        yield _judge_row(row)
 
 
-_check_template_type = partial(
-    _template_type_check,
-    expected=TEMPLATE_TYPE,
-    takes=(
-        f"a price and quantity file ({TEMPLATE_TYPE}), whose header has {SKU} and {PRICE} or "
-        f"{QUANTITY}"
-    ),
-)
-
-
-def _header(line: int, cells: list[str]) -> dict[str, int]:
-    """The cell index of each column the header names. Unnamed columns are tolerated; a value
-    under one is an error of its row."""
-    indexes: dict[str, int] = {}
-    twice: list[str] = []
-    for index, name in enumerate(cells):
-        if name in indexes and name not in twice:
-            twice.append(name)
-        elif name:
-            indexes.setdefault(name, index)
-    problems = [f"column {quoted(name)} twice" for name in twice]
-    if unknown := [quoted(name) for name in indexes if name not in COLUMNS]:
-        problems.append(f"unknown column(s) {', '.join(unknown)}")
-    missing = [name for name in REQUIRED_COLUMNS if name not in indexes]
-    if PRICE not in indexes and QUANTITY not in indexes:
-        missing.append(f"{PRICE} or {QUANTITY}")
-    if missing:
-        problems.append(f"missing column(s) {', '.join(missing)}")
-    if problems:
-        raise FeedRejected(
-            FileProblem.BAD_HEADER,
-            f"The header on line {line} has {'; '.join(problems)}. The columns are "
-            f"{', '.join(COLUMNS)}; {SKU} and one of {PRICE} and {QUANTITY} are required.",
-        )
-    return indexes
-
-
-# --- rows --------------------------------------------------------------------------------------
-
-
-def _records(rows: Iterable[Row]) -> Iterator[InventoryUpdate | RecordError]:
-    filled = (row for row in rows if any(row[1]))  # skips blank lines and rows of empty cells
-    columns = _header(*_header_row(filled, check_template=_check_template_type))
-    used = frozenset(columns.values())
-    any_row = False
-    for line, cells in filled:
-        any_row = True
-        values = {name: _cell(cells, columns[name]) if name in columns else "" for name in COLUMNS}
-        yield _judge_row(line, values, _stray_column(cells, used))
-    if not any_row:
-        raise FeedRejected(FileProblem.EMPTY, "The file has a header but no SKU rows.")
-
-
-def _judge_row(
-    line: int, values: dict[str, str], stray: int | None
-) -> InventoryUpdate | RecordError:
-    sku = values[SKU]
+def _judge_row(row: flat.Row) -> InventoryUpdate | RecordError:
+    sku = row[SKU]
     try:
-        if stray is not None:
-            raise Invalid(
-                MessageProblem.INVALID_MESSAGE,
-                f"The row has a value in column {stray}, which has no header.",
-            )
+        row.check_stray()
         if not sku:
             raise Invalid(MessageProblem.INVALID_MESSAGE, f"{SKU} is empty.")
         if len(sku) > MAX_SKU_LENGTH:
@@ -147,15 +81,15 @@ def _judge_row(
                 f"{SKU} {quoted(sku)} is longer than {MAX_SKU_LENGTH} characters, so no listing "
                 "has it.",
             )
-        channel = values[FULFILLMENT_CHANNEL]
+        channel = row[FULFILLMENT_CHANNEL]
         if channel and channel != SELLER_FULFILLED:
             raise Invalid(
                 MessageProblem.UNSUPPORTED_FULFILLMENT_CHANNEL,
                 f"{FULFILLMENT_CHANNEL} is {quoted(channel)}; Seller Desk keeps the stock of "
                 f"listings the seller fulfils: leave it empty or write {SELLER_FULFILLED}.",
             )
-        quantity = _quantity(values[QUANTITY])
-        price = _price(values[PRICE])
+        quantity = _quantity(row[QUANTITY])
+        price = _price(row[PRICE])
         if quantity is None and price is None:
             raise Invalid(
                 MessageProblem.INVALID_MESSAGE,
@@ -164,21 +98,17 @@ def _judge_row(
     except Invalid as invalid:
         # A SKU too long to be one is quoted in the description only.
         named = sku if 0 < len(sku) <= MAX_SKU_LENGTH else None
-        return RecordError(line, invalid.code, invalid.description, sku=named)
-    ignored = tuple(column for column in IGNORED_COLUMNS if values[column])
-    return InventoryUpdate(line, ListingUpdate(sku, quantity, price), ignored)
+        return RecordError(row.line, invalid.code, invalid.description, sku=named)
+    return InventoryUpdate(row.line, ListingUpdate(sku, quantity, price), row.ignored)
 
 
 def _quantity(value: str) -> int | None:
-    if not value:
-        return None
-    if QUANTITY_RE.fullmatch(value) and int(value) <= MAX_QUANTITY:
-        return int(value)
     if value.startswith("-") and QUANTITY_RE.fullmatch(value[1:]):
-        why = "is negative; write the units in stock, 0 or more"
-    else:
-        why = f"is not a whole number from 0 to {MAX_QUANTITY}"
-    raise Invalid(MessageProblem.INVALID_STOCK_QUANTITY, f"{QUANTITY} {quoted(value)} {why}.")
+        raise Invalid(
+            MessageProblem.INVALID_STOCK_QUANTITY,
+            f"{QUANTITY} {quoted(value)} is negative; write the units in stock, 0 or more.",
+        )
+    return units(QUANTITY, value, MessageProblem.INVALID_STOCK_QUANTITY)
 
 
 def _price(value: str) -> Decimal | None:
