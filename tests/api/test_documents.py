@@ -366,7 +366,7 @@ def test_a_media_type_with_parameters_comes_back_on_the_download(seller, sp):
 
     assert download.status_code == 200
     assert download["Content-Type"] == content_type
-    assert b"".join(download.streaming_content) == b"order-id\n"
+    assert content(download) == b"order-id\n"
 
 
 def test_a_document_stored_with_a_line_break_downloads_as_bytes(seller):
