@@ -2,9 +2,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from sellerdesk.api.urls import api
+from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order
 from tests.factories import make_listing
 
@@ -110,3 +112,39 @@ def test_openapi_schema_matches_the_committed_snapshot():
     schema = api.get_openapi_schema()
 
     assert json.loads(SCHEMA_SNAPSHOT.read_text()) == json.loads(json.dumps(schema))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"BuyerName": "Saga\r\nLindström"},
+        {"BuyerName": "Saga\nBcc: x@example.se"},
+        {"BuyerName": "Saga\x1b[31m"},
+        {"BuyerName": "Saga\u2028Lindström"},
+        {"ShipCity": "Kiruna\r\n"},
+        {"ShipCity": "Kiruna\x07"},
+        {"ShipCity": "Kiruna\x85"},
+    ],
+)
+def test_checkout_refuses_line_breaks_and_control_characters_in_names(seller, changes):
+    listing = make_listing(seller, quantity=5)
+
+    response = post(checkout(seller, listing, **changes))
+
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["code"] == "InvalidInput"
+    assert f"{next(iter(changes))}: Value error, must be on one line" in error["details"]
+    assert not Order.objects.exists()
+    assert not OutboundEmail.objects.exists()
+    listing.refresh_from_db()
+    assert listing.quantity == 5
+
+
+def test_checkout_takes_a_tax_rate_of_any_precision(seller):
+    listing = make_listing(seller, quantity=5, price="100.00")
+
+    response = post(checkout(seller, listing, TaxRate=0.25000000000000006))
+
+    assert response.status_code == 201
+    assert response.json()["OrderTotal"] == {"CurrencyCode": "SEK", "Amount": "250.00"}

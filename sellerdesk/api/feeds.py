@@ -7,6 +7,7 @@ the same 404 as a missing one."""
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from sellerdesk.api.params import (
     next_token_read,
     request_seller,
 )
+from sellerdesk.api.text import Matching, media_type_pattern
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition
 from sellerdesk.core.pages import EARLIEST
 from sellerdesk.feeds.models import Feed as FeedModel
@@ -52,8 +54,43 @@ class CompressionAlgorithm(StrEnum):
 # Schemas carry SP-API's model names, so the two OpenAPI documents read alike.
 
 
+# What the feed types are uploaded as: XML, tab-separated text, spreadsheets, or bytes unnamed.
+FEED_MEDIA_TYPES = [
+    "text/xml",
+    "application/xml",
+    "text/tab-separated-values",
+    "text/tsv",  # not registered, but what some clients send for tab-separated text
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/octet-stream",
+]
+# The download of the document answers with this content type: a header, so one line of ASCII.
+FeedMediaType = Annotated[
+    str,
+    Matching(
+        media_type_pattern(FEED_MEDIA_TYPES),
+        message=f"must be one of {', '.join(FEED_MEDIA_TYPES)}, with optional parameters such as"
+        " '; charset=UTF-8'",
+    ),
+]
+# getFeeds takes feed types comma-separated or repeated. A name of SP-API's shape that Seller Desk
+# does not process (POST_PRODUCT_DATA) lists no feeds; anything else is no feed type at all.
+_FEED_TYPE_NAME = "[A-Z][A-Z0-9_]*"
+FeedTypeNames = Annotated[
+    str,
+    Matching(
+        f"{_FEED_TYPE_NAME}(?:,{_FEED_TYPE_NAME})*",
+        message="must be feed types (capital letters, digits and _) separated by commas",
+    ),
+]
+
+
 class CreateFeedDocumentSpecification(Schema):
-    contentType: str = Field(min_length=1, max_length=200)
+    contentType: FeedMediaType = Field(
+        max_length=200,
+        description=f"One of {', '.join(FEED_MEDIA_TYPES)} (type and subtype in any case), with"
+        " optional parameters: text/tab-separated-values; charset=UTF-8.",
+    )
 
 
 class CreateFeedDocumentResponse(Schema):
@@ -95,8 +132,10 @@ class FeedDocument(Schema):
 
 
 class GetFeedsQuery(Schema):
-    feedTypes: list[str] | None = Field(
-        None, description="Required unless nextToken is given. Comma-separated or repeated."
+    feedTypes: list[FeedTypeNames] | None = Field(
+        None,
+        description="Required unless nextToken is given. Comma-separated or repeated:"
+        " POST_ORDER_ACKNOWLEDGEMENT_DATA,POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA.",
     )
     marketplaceIds: list[str] | None = Field(None, description="Comma-separated or repeated.")
     pageSize: int | None = Field(None, ge=1, le=100, description="1 to 100; 10 by default.")

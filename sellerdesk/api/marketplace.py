@@ -3,7 +3,7 @@ seller to cancel an order, or cancels it alone in the first 30 minutes."""
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -11,6 +11,8 @@ from pydantic import Field
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.api.auth import MarketplaceOperatorToken
+from sellerdesk.api.orders import BuyerRequestedCancel
+from sellerdesk.api.text import ONE_LINE, Matching
 from sellerdesk.cancellations.buyer import (
     BUYER_CANCEL_REASON_MAX_LENGTH,
     SELF_CANCEL_WINDOW,
@@ -24,23 +26,52 @@ from sellerdesk.orders.services import OrderLine, order_create
 router = Router(auth=MarketplaceOperatorToken(), tags=["marketplace"])
 
 
+class MarketplaceError(Schema):
+    code: str = Field(description="Stable: what the integration branches on.")
+    message: str
+    details: str | None = None
+
+
+class MarketplaceErrorList(Schema):
+    """The error shape of the Feeds and Orders APIs, under a name of its own: /api/docs shows
+    this API's components and theirs in one document."""
+
+    errors: list[MarketplaceError]
+
+
+ERRORS: dict[int, Any] = {status: MarketplaceErrorList for status in (400, 401, 404, 409)}
+
+
 class OrderLineIn(Schema):
     SellerSKU: str = Field(min_length=1, max_length=40)
     Quantity: int = Field(ge=1, le=10_000)
 
 
+# Names and addresses are shown on the seller's pages and written into the buyer's email: a line
+# break or a control character there is a checkout that sent what it did not mean.
+OneLine = Annotated[
+    str,
+    Matching(
+        ONE_LINE,
+        message="must be on one line, without control characters (line breaks included)",
+    ),
+]
+
+
 class OrderIn(Schema):
     SellerId: str = Field(min_length=1, max_length=14)
     AmazonOrderId: str | None = Field(default=None, pattern=r"^\d{3}-\d{7}-\d{7}$")
-    BuyerName: str = Field(min_length=1, max_length=200)
+    BuyerName: OneLine = Field(min_length=1, max_length=200)
     BuyerEmail: str = Field(min_length=3, max_length=254)
     BuyerLanguage: str = Field(default="sv", pattern=r"^(sv|en)$")
-    ShipCity: str = Field(default="", max_length=100)
+    ShipCity: OneLine = Field(default="", max_length=100)
     PurchaseDate: datetime.datetime | None = None
     PaymentAuthorized: bool = True
     # Charged once per order, on its first item; TaxRate (0.25 for 25 %) adds tax on top.
     ShippingPrice: Decimal = Field(default=Decimal("0.00"), ge=0, le=100_000, decimal_places=2)
-    TaxRate: Decimal = Field(default=Decimal("0"), ge=0, lt=1, decimal_places=4)
+    # Any precision: the tax is rounded to the öre, as every amount is, and a rate that a client
+    # computed in floating point (0.25000000000000006) means what it says.
+    TaxRate: Decimal = Field(default=Decimal("0"), ge=0, lt=1)
     Items: list[OrderLineIn] = Field(min_length=1, max_length=100)
 
 
@@ -50,7 +81,16 @@ class OrderCreatedOut(Schema):
     OrderTotal: dict[str, str]
 
 
-@router.post("/orders", response={201: OrderCreatedOut}, operation_id="createMarketplaceOrder")
+@router.post(
+    "/orders",
+    response={201: OrderCreatedOut, **ERRORS},
+    operation_id="createMarketplaceOrder",
+    summary="Create an order from checkout",
+    description="Takes each item's quantity from the seller's listing. Errors: 400 InvalidInput"
+    " (a field that does not fit the schema, a line break or control character in BuyerName or"
+    " ShipCity), invalid_email, duplicate_order; 401 Unauthorized; 404 seller_not_found,"
+    " unknown_sku; 409 insufficient_inventory.",
+)
 def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     seller = Seller.objects.filter(merchant_token=payload.SellerId).first()
     if seller is None:
@@ -86,11 +126,6 @@ class BuyerCancelRequestIn(Schema):
     )
 
 
-class BuyerRequestedCancel(Schema):
-    IsBuyerRequestedCancel: Literal["true", "false"]
-    BuyerCancelReason: str
-
-
 class BuyerCancelRequestOut(Schema):
     AmazonOrderId: str
     OrderStatus: str
@@ -101,22 +136,6 @@ class BuyerCancelRequestOut(Schema):
 class BuyerCancellationOut(Schema):
     AmazonOrderId: str
     OrderStatus: str
-
-
-class MarketplaceError(Schema):
-    code: str = Field(description="Stable: what the integration branches on.")
-    message: str
-    details: str | None = None
-
-
-class MarketplaceErrorList(Schema):
-    """The error shape of the Feeds and Orders APIs, under a name of its own: /api/docs shows
-    this API's components and theirs in one document."""
-
-    errors: list[MarketplaceError]
-
-
-ERRORS: dict[int, Any] = {status: MarketplaceErrorList for status in (400, 401, 404, 409)}
 
 
 @router.post(

@@ -5,8 +5,7 @@
 the token exchange in x-amz-access-token, and it answers in English, as SP-API does. `ordersapi`
 does the same for the Orders API v0, mounted at /orders/v0/. Like SP-API, which publishes one
 OpenAPI model per API section, each has its own schema (/feeds/2021-06-30/openapi.json,
-/orders/v0/openapi.json). /api/docs shows one document with the operations of `api` and
-`spapi`."""
+/orders/v0/openapi.json). /api/docs shows one document with the operations of all three."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -107,15 +106,22 @@ ordersapi.add_router("", orders_router)
 
 
 def combined_openapi_schema() -> dict[str, Any]:
-    """Both APIs in one OpenAPI document: `api`'s, with the paths and components of `spapi`."""
-    own, feeds = api.get_openapi_schema(), spapi.get_openapi_schema()
-    kinds = own.get("components", {}).keys() | feeds.get("components", {}).keys()
+    """The three APIs in one OpenAPI document: `api`'s, with the paths and components of
+    `spapi` and `ordersapi`. A component that two of them share (the SP-API error list, the
+    access token) is one model, so it is the same under its one name."""
+    own = api.get_openapi_schema()
+    sections = [own, spapi.get_openapi_schema(), ordersapi.get_openapi_schema()]
+    kinds = sorted({kind for section in sections for kind in section.get("components", {})})
     return {
         **own,
-        "paths": {**own["paths"], **feeds["paths"]},
+        "paths": {path: item for section in sections for path, item in section["paths"].items()},
         "components": {
-            kind: {**own["components"].get(kind, {}), **feeds["components"].get(kind, {})}
-            for kind in sorted(kinds)
+            kind: {
+                name: component
+                for section in sections
+                for name, component in section.get("components", {}).get(kind, {}).items()
+            }
+            for kind in kinds
         },
     }
 

@@ -330,3 +330,53 @@ def test_a_chunked_put_a_server_cannot_read_is_refused_and_stores_nothing(seller
     assert response.status_code == 411
     assert response.json()["errors"][0]["code"] == "LengthRequired"
     assert (document.uploaded_at, stored_files(media_root)) == (None, [])
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/xml\r\nX-Injected: 1",
+        "text/plain\n",
+        "\n",
+        "text/xml\x07",
+        "text/xml; charset=UTF-8\r\n",
+        "application/json",
+        "text/xml; charset",
+        " text/xml",
+    ],
+)
+def test_create_feed_document_refuses_what_is_not_a_feed_media_type(sp, content_type):
+    response = sp.call("POST", DOCUMENTS, body={"contentType": content_type})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "InvalidInput"
+    assert "contentType" in response.json()["errors"][0]["details"]
+    assert not FeedDocument.objects.exists()
+
+
+def test_a_media_type_with_parameters_comes_back_on_the_download(seller, sp):
+    content_type = 'Text/Tab-Separated-Values; charset="UTF-8";\tformat=flat'
+    created = sp.call("POST", DOCUMENTS, body={"contentType": content_type}).json()
+    Client().generic("PUT", created["url"], b"order-id\n", content_type="text/plain")
+
+    document = sp.call(
+        "GET", f"{DOCUMENTS}/{{feedDocumentId}}", feedDocumentId=created["feedDocumentId"]
+    ).json()
+    download = Client().get(document["url"])
+
+    assert download.status_code == 200
+    assert download["Content-Type"] == content_type
+    assert content(download) == b"order-id\n"
+
+
+def test_a_document_stored_with_a_line_break_downloads_as_bytes(seller):
+    document = feed_document_create(seller=seller, content_type="text/xml")
+    feed_document_upload(document=document, chunks=[b"<x/>"])
+    FeedDocument.objects.filter(pk=document.pk).update(content_type="text/xml\r\nX-Injected: 1")
+    signed = signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(document.document_id)
+
+    download = Client().get(f"/feeds/documents/download/{signed}")
+
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/octet-stream"
+    assert "X-Injected" not in download.headers

@@ -14,7 +14,7 @@ from django.utils import timezone
 from sellerdesk.accounts.credentials import application_revoke
 from sellerdesk.accounts.models import AccessToken
 from sellerdesk.api.documents import DOWNLOAD_SALT, UPLOAD_SALT
-from sellerdesk.api.urls import api, spapi
+from sellerdesk.api.urls import api, ordersapi, spapi
 from sellerdesk.feeds.models import Feed, FeedDocument, FeedType
 from sellerdesk.feeds.services import (
     feed_document_create,
@@ -633,8 +633,10 @@ def test_openapi_schema_matches_the_committed_snapshot():
     )
 
 
-def test_api_docs_show_both_apis_in_one_document(client):
-    own, feeds = api.get_openapi_schema(), spapi.get_openapi_schema()
+def test_api_docs_show_all_three_apis_in_one_document(client):
+    sections = [
+        json.loads(json.dumps(section.get_openapi_schema())) for section in (api, spapi, ordersapi)
+    ]
 
     page = client.get("/api/docs")
     combined = client.get("/api/openapi-combined.json").json()
@@ -642,14 +644,15 @@ def test_api_docs_show_both_apis_in_one_document(client):
     assert page.status_code == 200
     assert '"url": "/api/openapi-combined.json"' in page.content.decode()
     assert combined["info"]["title"] == "Seller Desk API"
-    assert list(combined["paths"]) == [*own["paths"], *feeds["paths"]]
+    assert list(combined["paths"]) == [path for section in sections for path in section["paths"]]
+    assert "/orders/v0/orders/{orderId}" in combined["paths"]
     for kind in ("schemas", "securitySchemes"):
-        # A name in both would hide one of them from the page.
-        assert not own["components"][kind].keys() & feeds["components"][kind].keys()
-        assert combined["components"][kind].keys() == (
-            own["components"][kind].keys() | feeds["components"][kind].keys()
-        )
-    assert client.get("/feeds/2021-06-30/openapi.json").json() == json.loads(json.dumps(feeds))
+        for section in sections:
+            for name, component in section["components"][kind].items():
+                # A name in two sections is one model: neither hides the other on the page.
+                assert combined["components"][kind][name] == component
+    assert client.get("/feeds/2021-06-30/openapi.json").json() == sections[1]
+    assert client.get("/orders/v0/openapi.json").json() == sections[2]
 
 
 def test_the_site_root_still_belongs_to_the_web_pages(client):
