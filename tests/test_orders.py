@@ -2,10 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from sellerdesk.catalog.models import InventoryLedgerEntry
 from sellerdesk.core.errors import InsufficientInventory, InvalidInput, NotFound
+from sellerdesk.orders.models import Order
 from sellerdesk.orders.selectors import OrderFilter, order_list
 from sellerdesk.orders.services import OrderLine, order_create
 from tests.factories import make_listing, make_order
@@ -148,3 +150,32 @@ def test_a_broken_cursor_is_ignored(seller, cursor):
 
     newest = sorted(orders, key=lambda order: (order.purchase_date, order.pk), reverse=True)
     assert [order.pk for order in page.orders] == [order.pk for order in newest[:2]]
+
+
+@pytest.mark.parametrize("buyer_name", ["Erik\r\nBcc: x@example.se", "Erik\u2028Ek", "Erik\x1b[2J"])
+def test_a_buyer_name_of_more_than_one_line_is_refused_on_every_path(seller, buyer_name):
+    listing = make_listing(seller, quantity=5)
+    orders_before = Order.objects.count()
+
+    with pytest.raises(CommandError, match="not_one_line: Buyer name must be one line"):
+        call_command(
+            "order_create",
+            seller.merchant_token,
+            f"{listing.sku}:1",
+            "--buyer-name",
+            buyer_name,
+            "--buyer-email",
+            "erik@example.se",
+        )
+    with pytest.raises(InvalidInput, match="Ship city must be one line"):
+        order_create(
+            seller=seller,
+            buyer_name="Erik",
+            buyer_email="erik@example.se",
+            ship_city="Lund\nMalmö",
+            lines=[OrderLine(sku=listing.sku, quantity=1)],
+        )
+
+    listing.refresh_from_db()
+    assert Order.objects.count() == orders_before
+    assert listing.quantity == 5

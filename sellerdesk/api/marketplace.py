@@ -12,7 +12,7 @@ from pydantic import Field
 from sellerdesk.accounts.models import Seller
 from sellerdesk.api.auth import MarketplaceOperatorToken
 from sellerdesk.api.orders import BuyerRequestedCancel
-from sellerdesk.api.text import ONE_LINE, Matching
+from sellerdesk.api.text import Matching
 from sellerdesk.cancellations.buyer import (
     BUYER_CANCEL_REASON_MAX_LENGTH,
     SELF_CANCEL_WINDOW,
@@ -21,6 +21,7 @@ from sellerdesk.cancellations.buyer import (
 )
 from sellerdesk.core.errors import ErrorCode, NotFound, OrderNotFound
 from sellerdesk.core.ids import is_order_id
+from sellerdesk.core.text import ONE_LINE
 from sellerdesk.orders.services import OrderLine, order_create
 
 router = Router(auth=MarketplaceOperatorToken(), tags=["marketplace"])

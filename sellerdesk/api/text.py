@@ -16,10 +16,6 @@ _TCHARS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED_STRING = r'"(?:[\t !#-\[\]-~]|\\[\t -~])*"'
 _PARAMETERS = rf"(?:[ \t]*;[ \t]*{_TCHARS}=(?:{_TCHARS}|{_QUOTED_STRING}))*"
 
-# One line of text: no control characters (C0, DEL, C1) and no Unicode line or paragraph
-# separator, which mail programs and the seller's pages would show as a line break.
-ONE_LINE = "[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*"
-
 
 @dataclass(frozen=True)
 class Matching:

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     INVALID_EMAIL = "invalid_email"
     INVALID_DATE = "invalid_date"
     INVALID_LANGUAGE = "invalid_language"
+    NOT_ONE_LINE = "not_one_line"
     UNKNOWN_SKU = "unknown_sku"
     UNKNOWN_ITEM = "unknown_item"
     DUPLICATE_ITEM = "duplicate_item"

@@ -75,6 +75,7 @@ _INVALID_MESSAGE = (
     ErrorCode.INVALID_EMAIL,
     ErrorCode.INVALID_DATE,
     ErrorCode.INVALID_LANGUAGE,
+    ErrorCode.NOT_ONE_LINE,
     ErrorCode.UNKNOWN_SKU,
     ErrorCode.DUPLICATE_ITEM,
     ErrorCode.SHIPMENT_INCOMPLETE,

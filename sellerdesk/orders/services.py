@@ -20,6 +20,7 @@ from sellerdesk.catalog.services import listing_change_quantity, listings_lock
 from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 from sellerdesk.core.ids import is_order_id, new_order_id, new_order_item_id
 from sellerdesk.core.money import money
+from sellerdesk.core.text import is_one_line
 from sellerdesk.orders.locks import order_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
@@ -94,6 +95,13 @@ def order_create(
         )
     if buyer_language not in {"sv", "en"}:
         raise InvalidInput("Buyer language must be sv or en.", code=ErrorCode.INVALID_LANGUAGE)
+    for what, text in (("Buyer name", buyer_name), ("Ship city", ship_city)):
+        # They reach the buyer's email and the seller's pages, where a break would start a line.
+        if not is_one_line(text):
+            raise InvalidInput(
+                f"{what} must be one line, without line breaks or control characters.",
+                code=ErrorCode.NOT_ONE_LINE,
+            )
     if amazon_order_id is not None and not is_order_id(amazon_order_id):
         raise InvalidInput(
             "Order ID must look like 123-1234567-1234567.", code=ErrorCode.INVALID_ORDER_ID
