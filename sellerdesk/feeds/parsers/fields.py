@@ -5,6 +5,8 @@ A check either returns the value as the record wants it or raises Invalid with t
 code and an English description that names the field and quotes the value."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sellerdesk.cancellations.reasons import ALL_REASONS
 from sellerdesk.core.ids import ORDER_ID_RE, ORDER_ITEM_ID_RE
@@ -102,3 +104,24 @@ def id_number(what: str, value: str | None) -> None:
             MessageProblem.INVALID_MESSAGE,
             f"{what} {quoted(value)} is not a positive whole number of 1 to 20 digits.",
         )
+
+
+def item_code(where: str, value: str | None) -> str:
+    """The AmazonOrderItemCode of an item (`where`, e.g. "Item 2", begins the description)."""
+    if value is None:
+        raise Invalid(MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing.")
+    if not is_order_item_id(value):
+        raise Invalid(
+            MessageProblem.INVALID_ITEM_CODE,
+            f"{where}: {item_code_problem('AmazonOrderItemCode', value)}",
+        )
+    return value
+
+
+@contextmanager
+def about_item(where: str, code: str) -> Iterator[None]:
+    """Within it, an Invalid names the item: "Item 2 (12345678901234): …" and its code."""
+    try:
+        yield
+    except Invalid as invalid:
+        raise Invalid(invalid.code, f"{where} ({code}): {invalid.description}", code) from None

@@ -1,0 +1,603 @@
+"""The reader every XML feed shares: an AmazonEnvelope of one MessageType, read in two streaming
+passes over a seekable source. The first checks the whole file (well-formed to the end, the
+envelope, at least one Message, nesting at most MAX_DEPTH deep) and raises FeedRejected; only then
+does the second gather one Message at a time, as its format's MessageShape declares, and hand it
+to the format's record builder.
+
+The bytes go straight to expat (pyexpat), with defusedxml's guards as handlers: any DOCTYPE,
+entity declaration or external entity reference is refused. No tree is built and an element's
+text is capped as it is read, so memory holds one Message's capped values, not the document."""
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import BinaryIO, NoReturn, Protocol
+from xml.parsers import expat
+
+from sellerdesk.feeds.codes import FileProblem, MessageProblem
+from sellerdesk.feeds.parsers.fields import (
+    ID_NUMBER_RE,
+    MAX_MERCHANT_ID_LENGTH,
+    Invalid,
+    is_order_id,
+    merchant_id,
+    order_id_problem,
+    quoted,
+)
+from sellerdesk.feeds.parsers.records import FeedRejected, RecordError
+
+# Real feeds nest under 10 levels (AmazonEnvelope, Message, OrderAdjustment, AdjustedItem,
+# ItemPriceAdjustments, Component, Amount is 7); deeper is a hostile or broken file, refused
+# before any Message is gathered.
+MAX_DEPTH = 32
+
+# Control bytes never occur in XML text (UTF-8 multi-byte sequences are all >= 0x80).
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# No valid value is longer, so a longer text is invalid however much more of it there is.
+_TEXT_KEPT = MAX_MERCHANT_ID_LENGTH + 1
+_NAMES_KEPT = 256  # tags whose local name is remembered
+_CHUNK_BYTES = 16 * 1024  # as iterparse reads
+_OPERATION_TYPES = frozenset({"Update", "Delete", "PartialUpdate"})
+# Expat's errors for a document that stops in the middle.
+_CUT_SHORT = frozenset(
+    expat.errors.codes[message]
+    for message in (
+        expat.errors.XML_ERROR_NO_ELEMENTS,
+        expat.errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat.errors.XML_ERROR_PARTIAL_CHAR,
+    )
+)
+# amzn-envelope.xsd: the envelope's children, in order; Message repeats.
+_ENVELOPE_ORDER = {
+    name: position
+    for position, name in enumerate(
+        ("Header", "MessageType", "MarketplaceName", "EffectiveDate", "PurgeAndReplace", "Message")
+    )
+}
+_HEADER_REQUIRED = ("DocumentVersion", "MerchantIdentifier")
+_NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
+Event = tuple[bool, int, str, str, Mapping[str, str]]
+
+
+class Shape:
+    """What an element inside a Message may hold: its leaves (the elements of text, named in one
+    space-separated string) and its containers (name: Shape).
+
+    `at_most` bounds how often the element appears in its parent; `too_many` says what is wrong
+    beyond that. `keep` names a leaf's attribute (unqualified) kept as the value "leaf@name".
+    The elements named in `refused` are refused as a whole: the first one's name is kept, what
+    they hold is not read."""
+
+    __slots__ = ("at_most", "containers", "keep", "leaves", "refused", "too_many")
+
+    def __init__(
+        self,
+        leaves: str = "",
+        containers: Mapping[str, "Shape"] = MappingProxyType({}),
+        *,
+        at_most: int = 1,
+        too_many: str = "",
+        keep: Mapping[str, str] = _NO_ATTRIBUTES,
+        refused: str = "",
+    ) -> None:
+        self.leaves = frozenset(leaves.split())
+        self.at_most, self.too_many, self.keep = at_most, too_many, keep
+        self.refused = frozenset(refused.split())
+        self.containers = containers
+
+
+@dataclass(frozen=True, slots=True)
+class MessageShape:
+    """One feed format's Message: its envelope's MessageType and the element (body) it holds
+    beside MessageID and OperationType."""
+
+    feed: str  # in descriptions: "an Order Acknowledgement feed"
+    message_type: str  # the envelope's MessageType, also the body element's name
+    body: Shape
+
+
+class _ItemRecord(Protocol):
+    @property
+    def order_item_id(self) -> str: ...
+
+
+@dataclass(slots=True)
+class Raw:
+    """An element's texts as found, before any of them is judged."""
+
+    values: dict[str, str] = field(default_factory=dict)  # by leaf (and "leaf@attribute")
+    children: dict[str, list["Raw"]] = field(default_factory=dict)  # containers, in order
+    refused: str | None = None  # the first container refused as a whole
+
+    def one(self, name: str) -> "Raw | None":
+        found = self.children.get(name)
+        return found[0] if found else None
+
+    def all(self, name: str) -> list["Raw"]:
+        return self.children.get(name, [])
+
+    def required(
+        self, name: str, code: MessageProblem = MessageProblem.INVALID_MESSAGE, *, what: str = ""
+    ) -> str:
+        """A leaf's text, which must be there."""
+        if (value := self.values.get(name)) is None:
+            raise Invalid(code, f"{what or name} is missing.")
+        return value
+
+    def items[T: _ItemRecord](
+        self, name: str, build: Callable[[str, "Raw"], T]
+    ) -> Iterator[tuple[int, T]]:
+        """Each child `name` built ("Item 2" tells build which), numbered from 1; an
+        AmazonOrderItemCode that an earlier one had is refused."""
+        seen: set[str] = set()
+        for number, raw in enumerate(self.all(name), start=1):
+            item = build(f"{name} {number}", raw)
+            if item.order_item_id in seen:
+                raise Invalid(
+                    MessageProblem.INVALID_MESSAGE,
+                    f"{name} {number}: AmazonOrderItemCode {item.order_item_id} appears in an "
+                    f"earlier {name} of this message.",
+                    item.order_item_id,
+                )
+            seen.add(item.order_item_id)
+            yield number, item
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A Message whose MessageID, OperationType and order passed: what a builder judges."""
+
+    message_id: int
+    order_id: str  # AmazonOrderID
+    merchant_order_id: str | None
+    body: Raw
+
+
+def read_envelope[R](
+    source: BinaryIO, shape: MessageShape, build: Callable[[Message], R]
+) -> Iterator[R | RecordError]:
+    """One record (or a RecordError from the first Invalid build raises) per Message, in
+    document order.
+
+    Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
+    check = _EnvelopeCheck(shape)
+    for is_start, depth, name, text, _attributes in _walk(source):
+        if is_start:
+            check.start(depth, name)
+        else:
+            check.end(depth, name, text)
+    check.finish()
+    source.seek(0)
+    yield from _messages(source, shape, build)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _GuardedReader:
+    """Passes the source's bytes to the parser, rejecting binary data wherever it appears."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self._source = source
+        self._offset = 0
+        self._check_binary = True
+        self.blank = True  # nothing but whitespace (and a byte-order mark) so far
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._source.read(size)
+        if self._offset == 0:
+            # UTF-16 is text with NUL bytes; expat decodes it by its byte-order mark.
+            self._check_binary = not chunk.startswith(_UTF16_BOMS)
+        if self._check_binary and (found := _BINARY.search(chunk)):
+            position = self._offset + found.start()
+            raise FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                f"The file is not text: byte {position} is the control character "
+                f"0x{found.group()[0]:02x}. Send the feed as UTF-8 XML.",
+            )
+        if self.blank:
+            self.blank = not chunk.removeprefix(_UTF8_BOM if self._offset == 0 else b"").strip()
+        self._offset += len(chunk)
+        return chunk
+
+
+def _walk(source: BinaryIO) -> Iterator[Event]:
+    """(is_start, depth, local name, text, attributes) for every element: text (stripped,
+    capped) on ends, "" on starts; the attributes (values as written, capped) on starts, none on
+    ends.
+
+    The root is depth 1. An element's text is the character data before its first child (all of
+    it for a leaf), as ElementTree's `text`; it is capped as it is read."""
+    reader = _GuardedReader(source)
+    events: list[Event] = []
+    parser = _parser(events)
+    final = False
+    while not final:
+        chunk = reader.read(_CHUNK_BYTES)
+        final = not chunk
+        problem: FeedRejected | None = None
+        try:
+            parser.Parse(chunk, final)
+        except expat.ExpatError as error:
+            problem = (
+                FeedRejected(FileProblem.EMPTY, "The file is empty.")
+                if reader.blank
+                else FeedRejected(FileProblem.MALFORMED, _parse_error(error))
+            )
+        except (LookupError, ValueError) as error:  # the declared encoding: unknown, multi-byte
+            problem = FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                f"The XML declares an encoding that cannot be read ({error}). "
+                "Send the feed as UTF-8.",
+            )
+        except FeedRejected as rejected:  # by a handler
+            problem = rejected
+        yield from events  # what came before a problem, as the file reads
+        if problem is not None:
+            raise problem from None
+        events.clear()
+
+
+def _parser(events: list[Event]) -> expat.XMLParserType:
+    """An expat parser that appends _walk's tuples to events and refuses DTDs and entities."""
+    # "}" separates a namespace from the local name, as ElementTree has it: "urn:amzn}Message".
+    # No interning: a file of ever new element names must not grow a table of them.
+    parser = expat.ParserCreate(None, "}", None)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    # As defusedxml does: any DOCTYPE (and so any entity declaration) is refused.
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _refuse
+
+    append = events.append
+    local_names: dict[str, str] = {}
+    kept: list[str] = []  # the texts of the open elements whose first child has started
+    text = ""  # the innermost open element's text so far, while it has no child
+    depth = 0
+    leaf = False  # the innermost open element has no child yet: character data is its text
+
+    def local_name(tag: str) -> str:
+        try:
+            return local_names[tag]
+        except KeyError:
+            name = tag.rpartition("}")[2]
+            if len(local_names) < _NAMES_KEPT:  # a feed has a few dozen; a hostile file, any
+                local_names[tag] = name
+            return name
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal depth, leaf, text
+        if depth == MAX_DEPTH:
+            raise FeedRejected(
+                FileProblem.NESTED_TOO_DEEP,
+                f"Elements are nested more than {MAX_DEPTH} deep at line "
+                f"{parser.CurrentLineNumber}, column {parser.CurrentColumnNumber + 1}; "
+                "a feed's elements nest less than 10 deep.",
+            )
+        if leaf:
+            kept.append(text.strip()[:_TEXT_KEPT])
+            text = ""
+        leaf = True
+        depth += 1
+        capped = _capped(attributes) if attributes else _NO_ATTRIBUTES
+        append((True, depth, local_name(tag), "", capped))
+
+    def end(tag: str) -> None:
+        nonlocal depth, leaf, text
+        if leaf:
+            value = text.strip()[:_TEXT_KEPT]
+            text = ""
+            leaf = False
+        else:
+            value = kept.pop()
+        append((False, depth, local_name(tag), value, _NO_ATTRIBUTES))
+        depth -= 1
+
+    def characters(data: str) -> None:
+        nonlocal text
+        if leaf:
+            text += data
+            if len(text) > _TEXT_KEPT:
+                text = _shorten(text)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
+
+
+def _capped(attributes: dict[str, str]) -> Mapping[str, str]:
+    """Each value capped as texts are; a namespaced name keeps its namespace ("urn:x}name"), so
+    only an unqualified attribute is read by its plain name."""
+    return {name: value[:_TEXT_KEPT] for name, value in attributes.items()}
+
+
+def _shorten(text: str) -> str:
+    """At most _TEXT_KEPT + 1 characters that strip and cap to what text would: the leading
+    whitespace goes, and one character stands for all beyond the cap (whether it is whitespace
+    decides whether the kept part is stripped at its end)."""
+    text = text.lstrip()
+    if len(text) <= _TEXT_KEPT:
+        return text
+    beyond = text[_TEXT_KEPT:]
+    return text[:_TEXT_KEPT] + (beyond.lstrip()[:1] or beyond[0])
+
+
+def _refuse(*_declaration: object) -> NoReturn:
+    raise FeedRejected(
+        FileProblem.FORBIDDEN_MARKUP,
+        "The file has a document type declaration (<!DOCTYPE …>) or entity declarations; "
+        "feeds may not contain DTDs, entities or external references.",
+    )
+
+
+def _parse_error(error: expat.ExpatError) -> str:
+    where = f"line {error.lineno}, column {error.offset + 1}"
+    description = f"The XML is not well-formed: {expat.ErrorString(error.code)} at {where}."
+    if error.code in _CUT_SHORT:
+        description += " The file seems to be cut short."
+    return description
+
+
+# --- first pass: the file as a whole ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _EnvelopeCheck:
+    """The envelope of a feed of one MessageType: Header, MessageType, then Messages."""
+
+    shape: MessageShape
+    position: int = -1  # in _ENVELOPE_ORDER of the latest envelope child
+    header_children: set[str] = field(default_factory=set)
+    messages: int = 0
+
+    def start(self, depth: int, name: str) -> None:
+        if depth == 1 and name != "AmazonEnvelope":
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The root element is <{name}>; an {self.shape.feed} feed is an <AmazonEnvelope>.",
+            )
+        if depth == 2:
+            self._child_starts(name)
+
+    def end(self, depth: int, name: str, text: str) -> None:
+        if depth == 3 and self.position == _ENVELOPE_ORDER["Header"] and text:
+            self.header_children.add(name)
+        elif depth == 2 and name == "Header":
+            self._check_header()
+        elif depth == 2 and name == "MessageType" and text != self.shape.message_type:
+            raise FeedRejected(
+                FileProblem.WRONG_MESSAGE_TYPE,
+                f"MessageType is {quoted(text)}; this feed takes {self.shape.message_type}.",
+            )
+        elif depth == 2 and name == "Message":
+            self.messages += 1
+
+    def finish(self) -> None:
+        if self.position < _ENVELOPE_ORDER["Header"]:
+            raise FeedRejected(FileProblem.WRONG_ENVELOPE, "The AmazonEnvelope has no Header.")
+        if self.position < _ENVELOPE_ORDER["MessageType"]:
+            raise FeedRejected(FileProblem.WRONG_MESSAGE_TYPE, "The MessageType is missing.")
+        if self.messages == 0:
+            raise FeedRejected(FileProblem.EMPTY, "The feed has no Message.")
+
+    def _child_starts(self, name: str) -> None:
+        position = _ENVELOPE_ORDER.get(name)
+        if (
+            position is None
+            or position < self.position
+            or (position == self.position and name != "Message")
+        ):
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"Unexpected <{name}> in AmazonEnvelope; the envelope holds Header, "
+                "MessageType, then Message elements.",
+            )
+        if self.position < 0 and name != "Header":
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The AmazonEnvelope starts with <{name}>; it must start with a Header.",
+            )
+        if name == "Message" and self.position < _ENVELOPE_ORDER["MessageType"]:
+            raise FeedRejected(
+                FileProblem.WRONG_MESSAGE_TYPE,
+                "The MessageType is missing before the first Message.",
+            )
+        self.position = position
+
+    def _check_header(self) -> None:
+        missing = [name for name in _HEADER_REQUIRED if name not in self.header_children]
+        if missing:
+            raise FeedRejected(
+                FileProblem.WRONG_ENVELOPE,
+                f"The Header lacks {' and '.join(missing)}.",
+            )
+
+
+# --- second pass: one record per Message -----------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Open:
+    """An open element inside a Message: a container being gathered (shape and raw), a leaf
+    (raw is its parent's), or, with no shape, an element whose contents are not read."""
+
+    name: str
+    shape: Shape | None
+    raw: Raw
+    is_leaf: bool = False
+
+
+class _Collector:
+    """One Message's Raw, gathered as its shape declares, and its first structural problem.
+
+    The open elements are a stack, so each element costs the same however deep it is."""
+
+    def __init__(self, shape: MessageShape) -> None:
+        message = Shape("MessageID OperationType", {shape.message_type: shape.body})
+        self.raw = Raw()
+        self.problem: str | None = None  # in English
+        self._open = [_Open("Message", message, self.raw)]
+
+    def start(self, name: str, attributes: Mapping[str, str]) -> None:
+        parent = self._open[-1]
+        shape, raw = parent.shape, parent.raw
+        if shape is None:  # inside an element whose contents are not read
+            self._open.append(parent)
+        elif parent.is_leaf:
+            self._unexpected(name, parent.name)
+        elif name in shape.leaves:
+            self._open.append(_Open(name, shape, raw, is_leaf=True))
+            if (attribute := shape.keep.get(name)) and attribute in attributes:
+                raw.values[f"{name}@{attribute}"] = attributes[attribute]
+        elif name in shape.refused:
+            raw.refused = raw.refused or name
+            self._open.append(_Open(name, None, raw))
+        elif (child_shape := shape.containers.get(name)) is not None:
+            self._open.append(_Open(name, child_shape, self._container(raw, name, child_shape)))
+        else:
+            self._unexpected(name, parent.name)
+
+    def end(self, name: str, text: str) -> None:
+        closed = self._open.pop()
+        if not closed.is_leaf:
+            return
+        if name in closed.raw.values:
+            self._fail(f"<{name}> appears twice in <{self._open[-1].name}>.")
+        else:
+            closed.raw.values[name] = text
+
+    def _container(self, parent: Raw, name: str, shape: Shape) -> Raw:
+        raw = Raw()
+        siblings = parent.children.setdefault(name, [])
+        if len(siblings) < shape.at_most:
+            siblings.append(raw)
+        elif shape.too_many or shape.at_most > 1:  # gathered apart, the message refused
+            self._fail(
+                shape.too_many or f"The message has more than {shape.at_most} {name} elements."
+            )
+        else:
+            self._fail(f"<{name}> appears twice in <{self._open[-1].name}>.")
+        return raw
+
+    def _unexpected(self, name: str, parent: str) -> None:
+        self._fail(f"Unexpected element <{name}> in <{parent}>.")
+        self._open.append(_Open(name, None, self.raw))
+
+    def _fail(self, problem: str) -> None:
+        if self.problem is None:
+            self.problem = problem
+
+
+def _messages[R](
+    source: BinaryIO, shape: MessageShape, build: Callable[[Message], R]
+) -> Iterator[R | RecordError]:
+    seen_ids = _SeenIds()
+    position = 0  # 1-based among the feed's Messages
+    collector: _Collector | None = None
+    for is_start, depth, name, text, attributes in _walk(source):
+        if depth == 2 and name == "Message":
+            if is_start:
+                position += 1
+                collector = _Collector(shape)
+            elif collector is not None:
+                yield _judge(position, collector, shape, seen_ids, build)
+                collector = None
+        elif depth > 2 and collector is not None:
+            if is_start:
+                collector.start(name, attributes)
+            else:
+                collector.end(name, text)
+
+
+class _SeenIds:
+    """MessageIDs used so far in the feed. Feeds number their messages 1, 2, 3…, so a run of
+    consecutive ids is kept as its two ends and memory stays flat; other ids go to a set."""
+
+    def __init__(self) -> None:
+        self._run_start = self._run_end = 0
+        self._others: set[int] = set()
+
+    def __contains__(self, message_id: int) -> bool:
+        return self._run_start <= message_id <= self._run_end or message_id in self._others
+
+    def add(self, message_id: int) -> None:
+        if self._run_end == 0:
+            self._run_start = self._run_end = message_id
+        elif message_id == self._run_end + 1:
+            self._run_end = message_id
+        else:
+            self._others.add(message_id)
+
+
+def _judge[R](
+    position: int,
+    collector: _Collector,
+    shape: MessageShape,
+    seen_ids: _SeenIds,
+    build: Callable[[Message], R],
+) -> R | RecordError:
+    """The MessageID checked, then what every format's message is checked for first (its
+    structure, OperationType, its body, the order), then the format's own record built."""
+    values = collector.raw.values
+    body = collector.raw.one(shape.message_type)
+    order_values = body.values if body is not None else {}
+    order_id = order_values.get("AmazonOrderID", "")
+    message_id = position
+    try:
+        message_id = _message_id(values.get("MessageID"))
+        if message_id in seen_ids:
+            raise Invalid(
+                MessageProblem.DUPLICATE_MESSAGE,
+                f"MessageID {message_id} was already used by an earlier message in this feed.",
+            )
+        seen_ids.add(message_id)
+        if collector.problem is not None:
+            raise Invalid(MessageProblem.INVALID_MESSAGE, collector.problem)
+        operation = values.get("OperationType")
+        if operation is not None and operation not in _OPERATION_TYPES:
+            raise Invalid(
+                MessageProblem.INVALID_MESSAGE,
+                f"OperationType {quoted(operation)} is not Update, Delete or PartialUpdate.",
+            )
+        if body is None:
+            raise Invalid(
+                MessageProblem.INVALID_MESSAGE, f"The message has no {shape.message_type}."
+            )
+        checked_order_id = _order_id(order_values)
+        merchant_order_id = merchant_id("MerchantOrderID", order_values.get("MerchantOrderID"))
+        return build(Message(message_id, checked_order_id, merchant_order_id, body))
+    except Invalid as invalid:
+        valid_order_id = order_id if is_order_id(order_id) else None
+        return RecordError(
+            message_id, invalid.code, invalid.description, valid_order_id, invalid.order_item_id
+        )
+
+
+def _message_id(value: str | None) -> int:
+    if value is None:
+        raise Invalid(MessageProblem.INVALID_MESSAGE, "MessageID is missing.")
+    if not ID_NUMBER_RE.fullmatch(value) or int(value) == 0:
+        raise Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"MessageID {quoted(value)} is not a positive whole number of 1 to 20 digits.",
+        )
+    return int(value)
+
+
+def _order_id(values: Mapping[str, str]) -> str:
+    value = values.get("AmazonOrderID")
+    if value is None and values.get("MerchantOrderID"):
+        raise Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            "The order is identified by MerchantOrderID only; Seller Desk identifies orders "
+            "by AmazonOrderID.",
+        )
+    if value is None:
+        raise Invalid(MessageProblem.INVALID_ORDER_ID, "AmazonOrderID is missing.")
+    if not is_order_id(value):
+        raise Invalid(MessageProblem.INVALID_ORDER_ID, order_id_problem("AmazonOrderID", value))
+    return value
