@@ -27,10 +27,9 @@ from sellerdesk.feeds.parsers.records import (
     RecordError,
 )
 
-MESSAGE_TYPE = "OrderAcknowledgement"
 SHAPE = MessageShape(
     "Order Acknowledgement",
-    MESSAGE_TYPE,
+    "OrderAcknowledgement",
     Shape(
         "AmazonOrderID MerchantOrderID StatusCode",
         {

@@ -26,13 +26,11 @@ from sellerdesk.feeds.parsers.fulfillment_xml import shipped_item
 from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, RecordError
 from sellerdesk.refunds.reasons import RESTOCKING_FEE, UNSUPPORTED_COMPONENTS, Component
 
-MESSAGE_TYPE = "OrderAdjustment"
 ACTION_TYPES = ("Refund", "Cancel")
 _CURRENCY = "Amount@currency"  # the Amount's currency attribute, kept with its Component
 # Each component type at most once in an item, so no valid item has more Components.
 _MAX_COMPONENTS = len(Component) + 1 + len(UNSUPPORTED_COMPONENTS)
 _CENTS = Decimal("0.01")
-_IDENTITY = ("AmazonOrderItemCode", "MerchantOrderItemID", "Quantity")  # an Item's, too
 _COMPONENT = Shape(
     "Type Amount",
     keep={"Amount": "currency"},
@@ -42,13 +40,13 @@ _COMPONENT = Shape(
 )
 SHAPE = MessageShape(
     "Order Adjustment",
-    MESSAGE_TYPE,
+    "OrderAdjustment",
     Shape(
         "AmazonOrderID MerchantOrderID ActionType",
         {
             "AdjustedItem": Shape(
-                " ".join(_IDENTITY)
-                + " MerchantAdjustmentItemID AdjustmentReason QuantityCancelled",
+                "AmazonOrderItemCode MerchantOrderItemID Quantity MerchantAdjustmentItemID "
+                "AdjustmentReason QuantityCancelled",
                 {"ItemPriceAdjustments": Shape(containers={"Component": _COMPONENT})},
                 refused="PromotionAdjustments DirectPaymentAdjustments",
                 at_most=MAX_ITEMS_PER_MESSAGE,
@@ -94,7 +92,7 @@ def _adjustment(message: Message) -> Adjustment:
 
 def _item(where: str, raw: Raw) -> AdjustedItem:
     values = raw.values
-    code = shipped_item(where, {name: values[name] for name in _IDENTITY if name in values})
+    code = shipped_item(where, values)  # an Item's rules: the leaves they read are the same
     with about_item(where, code.order_item_id):
         adjustment_id = merchant_adjustment_id(
             "MerchantAdjustmentItemID", values.get("MerchantAdjustmentItemID", "")

@@ -1,8 +1,7 @@
-"""The reader every XML feed shares: an AmazonEnvelope of one MessageType, read in two streaming
+"""The reader every XML feed shares: an AmazonEnvelope of one MessageType, in two streaming
 passes over a seekable source. The first checks the whole file (well-formed to the end, the
-envelope, at least one Message, nesting at most MAX_DEPTH deep) and raises FeedRejected; only then
-does the second gather one Message at a time, as its format's MessageShape declares, and hand it
-to the format's record builder.
+envelope, a Message, nesting at most MAX_DEPTH deep) and raises FeedRejected; only then does the
+second gather each Message as its format's MessageShape declares, for the format's builder.
 
 The bytes go straight to expat (pyexpat), with defusedxml's guards as handlers: any DOCTYPE,
 entity declaration or external entity reference is refused. No tree is built and an element's
@@ -83,10 +82,13 @@ class Shape:
         keep: Mapping[str, str] = _NO_ATTRIBUTES,
         refused: str = "",
     ) -> None:
-        self.leaves = frozenset(leaves.split())
-        self.at_most, self.too_many, self.keep = at_most, too_many, keep
-        self.refused = frozenset(refused.split())
-        self.containers = containers
+        self.leaves, self.refused = frozenset(leaves.split()), frozenset(refused.split())
+        self.containers, self.at_most, self.too_many, self.keep = (
+            containers,
+            at_most,
+            too_many,
+            keep,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,46 +179,26 @@ def read_envelope[R](
 # --- reading ---------------------------------------------------------------------------------
 
 
-class _GuardedReader:
-    """Passes the source's bytes to the parser, rejecting binary data wherever it appears."""
-
-    def __init__(self, source: BinaryIO) -> None:
-        self._source = source
-        self._offset = 0
-        self._check_binary = True
-        self.blank = True  # nothing but whitespace (and a byte-order mark) so far
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._source.read(size)
-        if self._offset == 0:
-            # UTF-16 is text with NUL bytes; expat decodes it by its byte-order mark.
-            self._check_binary = not chunk.startswith(_UTF16_BOMS)
-        if self._check_binary and (found := _BINARY.search(chunk)):
-            position = self._offset + found.start()
-            raise FeedRejected(
-                FileProblem.UNREADABLE_TEXT,
-                f"The file is not text: byte {position} is the control character "
-                f"0x{found.group()[0]:02x}. Send the feed as UTF-8 XML.",
-            )
-        if self.blank:
-            self.blank = not chunk.removeprefix(_UTF8_BOM if self._offset == 0 else b"").strip()
-        self._offset += len(chunk)
-        return chunk
-
-
 def _walk(source: BinaryIO) -> Iterator[Event]:
-    """(is_start, depth, local name, text, attributes) for every element: text (stripped,
-    capped) on ends, "" on starts; the attributes (values as written, capped) on starts, none on
-    ends.
-
-    The root is depth 1. An element's text is the character data before its first child (all of
-    it for a leaf), as ElementTree's `text`; it is capped as it is read."""
-    reader = _GuardedReader(source)
+    """(is_start, depth, local name, text, attributes) for every element, the root at depth 1:
+    the attributes (capped) on starts; on ends the text, stripped and capped as it is read: the
+    character data before the first child (all of it for a leaf), as ElementTree's `text`."""
     events: list[Event] = []
     parser = _parser(events)
-    final = False
+    offset, blank, final = 0, True, False  # blank: nothing but white space and a BOM so far
+    check_binary = True
     while not final:
-        chunk = reader.read(_CHUNK_BYTES)
+        chunk = source.read(_CHUNK_BYTES)
+        if offset == 0:  # UTF-16 is text with NUL bytes; expat decodes it by its byte-order mark
+            check_binary = not chunk.startswith(_UTF16_BOMS)
+        if check_binary and (found := _BINARY.search(chunk)):
+            raise FeedRejected(
+                FileProblem.UNREADABLE_TEXT,
+                f"The file is not text: byte {offset + found.start()} is the control character "
+                f"0x{found.group()[0]:02x}. Send the feed as UTF-8 XML.",
+            )
+        blank = blank and not chunk.removeprefix(_UTF8_BOM if offset == 0 else b"").strip()
+        offset += len(chunk)
         final = not chunk
         problem: FeedRejected | None = None
         try:
@@ -224,7 +206,7 @@ def _walk(source: BinaryIO) -> Iterator[Event]:
         except expat.ExpatError as error:
             problem = (
                 FeedRejected(FileProblem.EMPTY, "The file is empty.")
-                if reader.blank
+                if blank
                 else FeedRejected(FileProblem.MALFORMED, _parse_error(error))
             )
         except (LookupError, ValueError) as error:  # the declared encoding: unknown, multi-byte
@@ -282,7 +264,11 @@ def _parser(events: list[Event]) -> expat.XMLParserType:
             text = ""
         leaf = True
         depth += 1
-        capped = _capped(attributes) if attributes else _NO_ATTRIBUTES
+        # A namespaced attribute keeps its namespace ("urn:x}name"): only an unqualified one is
+        # read by its plain name.
+        capped = (
+            {k: v[:_TEXT_KEPT] for k, v in attributes.items()} if attributes else _NO_ATTRIBUTES
+        )
         append((True, depth, local_name(tag), "", capped))
 
     def end(tag: str) -> None:
@@ -307,12 +293,6 @@ def _parser(events: list[Event]) -> expat.XMLParserType:
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
     return parser
-
-
-def _capped(attributes: dict[str, str]) -> Mapping[str, str]:
-    """Each value capped as texts are; a namespaced name keeps its namespace ("urn:x}name"), so
-    only an unqualified attribute is read by its plain name."""
-    return {name: value[:_TEXT_KEPT] for name, value in attributes.items()}
 
 
 def _shorten(text: str) -> str:
@@ -367,7 +347,10 @@ class _EnvelopeCheck:
         if depth == 3 and self.position == _ENVELOPE_ORDER["Header"] and text:
             self.header_children.add(name)
         elif depth == 2 and name == "Header":
-            self._check_header()
+            if missing := [name for name in _HEADER_REQUIRED if name not in self.header_children]:
+                raise FeedRejected(
+                    FileProblem.WRONG_ENVELOPE, f"The Header lacks {' and '.join(missing)}."
+                )
         elif depth == 2 and name == "MessageType" and text != self.shape.message_type:
             raise FeedRejected(
                 FileProblem.WRONG_MESSAGE_TYPE,
@@ -385,12 +368,8 @@ class _EnvelopeCheck:
             raise FeedRejected(FileProblem.EMPTY, "The feed has no Message.")
 
     def _child_starts(self, name: str) -> None:
-        position = _ENVELOPE_ORDER.get(name)
-        if (
-            position is None
-            or position < self.position
-            or (position == self.position and name != "Message")
-        ):
+        position = _ENVELOPE_ORDER.get(name, -1)  # -1: not an envelope element
+        if position < max(self.position, 0) or (position == self.position and name != "Message"):
             raise FeedRejected(
                 FileProblem.WRONG_ENVELOPE,
                 f"Unexpected <{name}> in AmazonEnvelope; the envelope holds Header, "
@@ -407,14 +386,6 @@ class _EnvelopeCheck:
                 "The MessageType is missing before the first Message.",
             )
         self.position = position
-
-    def _check_header(self) -> None:
-        missing = [name for name in _HEADER_REQUIRED if name not in self.header_children]
-        if missing:
-            raise FeedRejected(
-                FileProblem.WRONG_ENVELOPE,
-                f"The Header lacks {' and '.join(missing)}.",
-            )
 
 
 # --- second pass: one record per Message -----------------------------------------------------
@@ -436,8 +407,9 @@ class _Collector:
 
     The open elements are a stack, so each element costs the same however deep it is."""
 
-    def __init__(self, shape: MessageShape) -> None:
-        message = Shape("MessageID OperationType", {shape.message_type: shape.body})
+    def __init__(self, message: Shape, body_name: str, position: int) -> None:
+        self.body_name = body_name
+        self.position = position  # 1-based among the feed's Messages
         self.raw = Raw()
         self.problem: str | None = None  # in English
         self._open = [_Open("Message", message, self.raw)]
@@ -495,16 +467,17 @@ class _Collector:
 def _messages[R](
     source: BinaryIO, shape: MessageShape, build: Callable[[Message], R]
 ) -> Iterator[R | RecordError]:
+    message = Shape("MessageID OperationType", {shape.message_type: shape.body})
     seen_ids = _SeenIds()
-    position = 0  # 1-based among the feed's Messages
+    position = 0
     collector: _Collector | None = None
     for is_start, depth, name, text, attributes in _walk(source):
         if depth == 2 and name == "Message":
             if is_start:
                 position += 1
-                collector = _Collector(shape)
+                collector = _Collector(message, shape.message_type, position)
             elif collector is not None:
-                yield _judge(position, collector, shape, seen_ids, build)
+                yield _judge(collector, seen_ids, build)
                 collector = None
         elif depth > 2 and collector is not None:
             if is_start:
@@ -515,38 +488,32 @@ def _messages[R](
 
 class _SeenIds:
     """MessageIDs used so far in the feed. Feeds number their messages 1, 2, 3…, so a run of
-    consecutive ids is kept as its two ends and memory stays flat; other ids go to a set."""
+    consecutive ids is kept as a range and memory stays flat; other ids go to a set."""
 
     def __init__(self) -> None:
-        self._run_start = self._run_end = 0
+        self._run = range(0)
         self._others: set[int] = set()
 
     def __contains__(self, message_id: int) -> bool:
-        return self._run_start <= message_id <= self._run_end or message_id in self._others
+        return message_id in self._run or message_id in self._others
 
     def add(self, message_id: int) -> None:
-        if self._run_end == 0:
-            self._run_start = self._run_end = message_id
-        elif message_id == self._run_end + 1:
-            self._run_end = message_id
+        if not self._run or message_id == self._run.stop:
+            self._run = range(self._run.start if self._run else message_id, message_id + 1)
         else:
             self._others.add(message_id)
 
 
 def _judge[R](
-    position: int,
-    collector: _Collector,
-    shape: MessageShape,
-    seen_ids: _SeenIds,
-    build: Callable[[Message], R],
+    collector: _Collector, seen_ids: _SeenIds, build: Callable[[Message], R]
 ) -> R | RecordError:
     """The MessageID checked, then what every format's message is checked for first (its
     structure, OperationType, its body, the order), then the format's own record built."""
     values = collector.raw.values
-    body = collector.raw.one(shape.message_type)
+    body = collector.raw.one(collector.body_name)
     order_values = body.values if body is not None else {}
     order_id = order_values.get("AmazonOrderID", "")
-    message_id = position
+    message_id = collector.position
     try:
         message_id = _message_id(values.get("MessageID"))
         if message_id in seen_ids:
@@ -565,7 +532,7 @@ def _judge[R](
             )
         if body is None:
             raise Invalid(
-                MessageProblem.INVALID_MESSAGE, f"The message has no {shape.message_type}."
+                MessageProblem.INVALID_MESSAGE, f"The message has no {collector.body_name}."
             )
         checked_order_id = _order_id(order_values)
         merchant_order_id = merchant_id("MerchantOrderID", order_values.get("MerchantOrderID"))

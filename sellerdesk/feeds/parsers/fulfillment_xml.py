@@ -31,10 +31,9 @@ from sellerdesk.feeds.parsers.fulfillment import (
 )
 from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, RecordError
 
-MESSAGE_TYPE = "OrderFulfillment"
 SHAPE = MessageShape(
     "Order Fulfillment",
-    MESSAGE_TYPE,
+    "OrderFulfillment",
     Shape(
         "AmazonOrderID MerchantOrderID MerchantFulfillmentID FulfillmentDate",
         {
