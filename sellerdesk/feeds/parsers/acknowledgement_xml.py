@@ -8,7 +8,7 @@ from functools import partial
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
-from sellerdesk.feeds.parsers.envelope import Message, MessageShape, Raw, Shape, read_envelope
+from sellerdesk.feeds.parsers.envelope import Message, Raw, Shape, read_envelope
 from sellerdesk.feeds.parsers.fields import (
     Invalid,
     about_item,
@@ -27,24 +27,20 @@ from sellerdesk.feeds.parsers.records import (
     RecordError,
 )
 
-SHAPE = MessageShape(
-    "Order Acknowledgement",
-    "OrderAcknowledgement",
-    Shape(
-        "AmazonOrderID MerchantOrderID StatusCode",
-        {
-            "Item": Shape(
-                "AmazonOrderItemCode MerchantOrderItemID CancelReason Quantity",
-                at_most=MAX_ITEMS_PER_MESSAGE,
-            )
-        },
-    ),
+BODY = Shape(
+    "AmazonOrderID MerchantOrderID StatusCode",
+    {
+        "Item": Shape(
+            "AmazonOrderItemCode MerchantOrderItemID CancelReason Quantity",
+            at_most=MAX_ITEMS_PER_MESSAGE,
+        )
+    },
 )
 
 
 def read_order_acknowledgements(source: BinaryIO) -> Iterator[Acknowledgement | RecordError]:
     """One Acknowledgement or RecordError per Message; see read_envelope."""
-    return read_envelope(source, SHAPE, _acknowledgement)
+    return read_envelope(source, "OrderAcknowledgement", BODY, _acknowledgement)
 
 
 def _acknowledgement(message: Message) -> Acknowledgement:

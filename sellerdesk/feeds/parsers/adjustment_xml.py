@@ -20,7 +20,7 @@ from sellerdesk.feeds.parsers.adjustment import (
     merchant_adjustment_id,
     quantity_cancelled,
 )
-from sellerdesk.feeds.parsers.envelope import Message, MessageShape, Raw, Shape, read_envelope
+from sellerdesk.feeds.parsers.envelope import Message, Raw, Shape, read_envelope
 from sellerdesk.feeds.parsers.fields import Invalid, about_item, quoted
 from sellerdesk.feeds.parsers.fulfillment_xml import shipped_item
 from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, RecordError
@@ -38,27 +38,23 @@ _COMPONENT = Shape(
     too_many=f"<ItemPriceAdjustments> has more than {_MAX_COMPONENTS} Component elements; "
     "each Type appears at most once.",
 )
-SHAPE = MessageShape(
-    "Order Adjustment",
-    "OrderAdjustment",
-    Shape(
-        "AmazonOrderID MerchantOrderID ActionType",
-        {
-            "AdjustedItem": Shape(
-                "AmazonOrderItemCode MerchantOrderItemID Quantity MerchantAdjustmentItemID "
-                "AdjustmentReason QuantityCancelled",
-                {"ItemPriceAdjustments": Shape(containers={"Component": _COMPONENT})},
-                refused="PromotionAdjustments DirectPaymentAdjustments",
-                at_most=MAX_ITEMS_PER_MESSAGE,
-            )
-        },
-    ),
+BODY = Shape(
+    "AmazonOrderID MerchantOrderID ActionType",
+    {
+        "AdjustedItem": Shape(
+            "AmazonOrderItemCode MerchantOrderItemID Quantity MerchantAdjustmentItemID "
+            "AdjustmentReason QuantityCancelled",
+            {"ItemPriceAdjustments": Shape(containers={"Component": _COMPONENT})},
+            refused="PromotionAdjustments DirectPaymentAdjustments",
+            at_most=MAX_ITEMS_PER_MESSAGE,
+        )
+    },
 )
 
 
 def read_order_adjustments(source: BinaryIO) -> Iterator[Adjustment | RecordError]:
     """One Adjustment or RecordError per Message; see read_envelope."""
-    return read_envelope(source, SHAPE, _adjustment)
+    return read_envelope(source, "OrderAdjustment", BODY, _adjustment)
 
 
 def _adjustment(message: Message) -> Adjustment:

@@ -1,7 +1,7 @@
 """The reader every XML feed shares: an AmazonEnvelope of one MessageType, in two streaming
 passes over a seekable source. The first checks the whole file (well-formed to the end, the
 envelope, a Message, nesting at most MAX_DEPTH deep) and raises FeedRejected; only then does the
-second gather each Message as its format's MessageShape declares, for the format's builder.
+second gather each Message as its format's Shape declares, for the format's record builder.
 
 The bytes go straight to expat (pyexpat), with defusedxml's guards as handlers: any DOCTYPE,
 entity declaration or external entity reference is refused. No tree is built and an element's
@@ -62,13 +62,10 @@ Event = tuple[bool, int, str, str, Mapping[str, str]]
 
 
 class Shape:
-    """What an element inside a Message may hold: its leaves (the elements of text, named in one
-    space-separated string) and its containers (name: Shape).
-
-    `at_most` bounds how often the element appears in its parent; `too_many` says what is wrong
-    beyond that. `keep` names a leaf's attribute (unqualified) kept as the value "leaf@name".
-    The elements named in `refused` are refused as a whole: the first one's name is kept, what
-    they hold is not read."""
+    """What an element inside a Message may hold: leaves (elements of text; one space-separated
+    string) and containers (name: Shape). It appears at_most times in its parent (too_many says
+    what is wrong beyond); `keep` keeps a leaf's unqualified attribute as the value "leaf@name";
+    the elements in `refused` are refused as a whole: the first one's name is kept, unread."""
 
     __slots__ = ("at_most", "containers", "keep", "leaves", "refused", "too_many")
 
@@ -89,16 +86,6 @@ class Shape:
             too_many,
             keep,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class MessageShape:
-    """One feed format's Message: its envelope's MessageType and the element (body) it holds
-    beside MessageID and OperationType."""
-
-    feed: str  # in descriptions: "an Order Acknowledgement feed"
-    message_type: str  # the envelope's MessageType, also the body element's name
-    body: Shape
 
 
 class _ItemRecord(Protocol):
@@ -159,13 +146,13 @@ class Message:
 
 
 def read_envelope[R](
-    source: BinaryIO, shape: MessageShape, build: Callable[[Message], R]
+    source: BinaryIO, message_type: str, body: Shape, build: Callable[[Message], R]
 ) -> Iterator[R | RecordError]:
     """One record (or a RecordError from the first Invalid build raises) per Message, in
-    document order.
+    document order. The envelope's MessageType names the Message's element, whose shape is body.
 
     Raises FeedRejected, before yielding anything, if the file as a whole is unacceptable."""
-    check = _EnvelopeCheck(shape)
+    check = _EnvelopeCheck(message_type)
     for is_start, depth, name, text, _attributes in _walk(source):
         if is_start:
             check.start(depth, name)
@@ -173,7 +160,7 @@ def read_envelope[R](
             check.end(depth, name, text)
     check.finish()
     source.seek(0)
-    yield from _messages(source, shape, build)
+    yield from _messages(source, message_type, body, build)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -329,16 +316,17 @@ def _parse_error(error: expat.ExpatError) -> str:
 class _EnvelopeCheck:
     """The envelope of a feed of one MessageType: Header, MessageType, then Messages."""
 
-    shape: MessageShape
+    message_type: str
     position: int = -1  # in _ENVELOPE_ORDER of the latest envelope child
     header_children: set[str] = field(default_factory=set)
     messages: int = 0
 
     def start(self, depth: int, name: str) -> None:
         if depth == 1 and name != "AmazonEnvelope":
+            feed = re.sub(r"(?<=.)(?=[A-Z])", " ", self.message_type)  # "Order Adjustment"
             raise FeedRejected(
                 FileProblem.WRONG_ENVELOPE,
-                f"The root element is <{name}>; an {self.shape.feed} feed is an <AmazonEnvelope>.",
+                f"The root element is <{name}>; an {feed} feed is an <AmazonEnvelope>.",
             )
         if depth == 2:
             self._child_starts(name)
@@ -351,10 +339,10 @@ class _EnvelopeCheck:
                 raise FeedRejected(
                     FileProblem.WRONG_ENVELOPE, f"The Header lacks {' and '.join(missing)}."
                 )
-        elif depth == 2 and name == "MessageType" and text != self.shape.message_type:
+        elif depth == 2 and name == "MessageType" and text != self.message_type:
             raise FeedRejected(
                 FileProblem.WRONG_MESSAGE_TYPE,
-                f"MessageType is {quoted(text)}; this feed takes {self.shape.message_type}.",
+                f"MessageType is {quoted(text)}; this feed takes {self.message_type}.",
             )
         elif depth == 2 and name == "Message":
             self.messages += 1
@@ -393,8 +381,8 @@ class _EnvelopeCheck:
 
 @dataclass(slots=True)
 class _Open:
-    """An open element inside a Message: a container being gathered (shape and raw), a leaf
-    (raw is its parent's), or, with no shape, an element whose contents are not read."""
+    """An open element in a Message: a container being gathered, a leaf (raw is its parent's),
+    or, without a shape, an element whose contents are not read."""
 
     name: str
     shape: Shape | None
@@ -465,9 +453,9 @@ class _Collector:
 
 
 def _messages[R](
-    source: BinaryIO, shape: MessageShape, build: Callable[[Message], R]
+    source: BinaryIO, message_type: str, body: Shape, build: Callable[[Message], R]
 ) -> Iterator[R | RecordError]:
-    message = Shape("MessageID OperationType", {shape.message_type: shape.body})
+    message = Shape("MessageID OperationType", {message_type: body})
     seen_ids = _SeenIds()
     position = 0
     collector: _Collector | None = None
@@ -475,7 +463,7 @@ def _messages[R](
         if depth == 2 and name == "Message":
             if is_start:
                 position += 1
-                collector = _Collector(message, shape.message_type, position)
+                collector = _Collector(message, message_type, position)
             elif collector is not None:
                 yield _judge(collector, seen_ids, build)
                 collector = None

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
 from sellerdesk.feeds.codes import MessageProblem
-from sellerdesk.feeds.parsers.envelope import Message, MessageShape, Raw, Shape, read_envelope
+from sellerdesk.feeds.parsers.envelope import Message, Raw, Shape, read_envelope
 from sellerdesk.feeds.parsers.fields import (
     Invalid,
     about_item,
@@ -31,27 +31,21 @@ from sellerdesk.feeds.parsers.fulfillment import (
 )
 from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, RecordError
 
-SHAPE = MessageShape(
-    "Order Fulfillment",
-    "OrderFulfillment",
-    Shape(
-        "AmazonOrderID MerchantOrderID MerchantFulfillmentID FulfillmentDate",
-        {
-            "FulfillmentData": Shape(
-                "CarrierCode CarrierName ShippingMethod ShipperTrackingNumber"
-            ),
-            "Item": Shape(
-                "AmazonOrderItemCode MerchantOrderItemID MerchantFulfillmentItemID Quantity",
-                at_most=MAX_ITEMS_PER_MESSAGE,
-            ),
-        },
-    ),
+BODY = Shape(
+    "AmazonOrderID MerchantOrderID MerchantFulfillmentID FulfillmentDate",
+    {
+        "FulfillmentData": Shape("CarrierCode CarrierName ShippingMethod ShipperTrackingNumber"),
+        "Item": Shape(
+            "AmazonOrderItemCode MerchantOrderItemID MerchantFulfillmentItemID Quantity",
+            at_most=MAX_ITEMS_PER_MESSAGE,
+        ),
+    },
 )
 
 
 def read_order_fulfillments(source: BinaryIO) -> Iterator[ShipmentConfirmation | RecordError]:
     """One ShipmentConfirmation or RecordError per Message; see read_envelope."""
-    return read_envelope(source, SHAPE, _confirmation)
+    return read_envelope(source, "OrderFulfillment", BODY, _confirmation)
 
 
 def shipped_item(where: str, values: Mapping[str, str]) -> ShippedItem:
