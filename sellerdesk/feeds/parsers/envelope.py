@@ -3,7 +3,7 @@ passes over a seekable source. The first checks the whole file (well-formed to t
 envelope, a Message, nesting at most MAX_DEPTH deep) and raises FeedRejected; only then does the
 second gather each Message as its format's Shape declares, for the format's record builder.
 
-The bytes go straight to expat (pyexpat), with defusedxml's guards as handlers: any DOCTYPE,
+The bytes go straight to expat (pyexpat), guarded as defusedxml guards it: any DOCTYPE,
 entity declaration or external entity reference is refused. No tree is built and an element's
 text is capped as it is read, so memory holds one Message's capped values, not the document."""
 
