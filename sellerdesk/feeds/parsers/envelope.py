@@ -228,14 +228,11 @@ def _parser(events: list[Event]) -> expat.XMLParserType:
     depth = 0
     leaf = False  # the innermost open element has no child yet: character data is its text
 
-    def local_name(tag: str) -> str:
-        try:
-            return local_names[tag]
-        except KeyError:
-            name = tag.rpartition("}")[2]
-            if len(local_names) < _NAMES_KEPT:  # a feed has a few dozen; a hostile file, any
-                local_names[tag] = name
-            return name
+    def remember(tag: str) -> str:
+        name = tag.rpartition("}")[2]
+        if len(local_names) < _NAMES_KEPT:  # a feed has a few dozen; a hostile file, any number
+            local_names[tag] = name
+        return name
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal depth, leaf, text
@@ -256,7 +253,11 @@ def _parser(events: list[Event]) -> expat.XMLParserType:
         capped = (
             {k: v[:_TEXT_KEPT] for k, v in attributes.items()} if attributes else _NO_ATTRIBUTES
         )
-        append((True, depth, local_name(tag), "", capped))
+        try:  # a subscript, not get(): this runs for every element
+            name = local_names[tag]
+        except KeyError:
+            name = remember(tag)
+        append((True, depth, name, "", capped))
 
     def end(tag: str) -> None:
         nonlocal depth, leaf, text
@@ -266,7 +267,11 @@ def _parser(events: list[Event]) -> expat.XMLParserType:
             leaf = False
         else:
             value = kept.pop()
-        append((False, depth, local_name(tag), value, _NO_ATTRIBUTES))
+        try:
+            name = local_names[tag]
+        except KeyError:
+            name = remember(tag)
+        append((False, depth, name, value, _NO_ATTRIBUTES))
         depth -= 1
 
     def characters(data: str) -> None:
@@ -379,15 +384,10 @@ class _EnvelopeCheck:
 # --- second pass: one record per Message -----------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Open:
-    """An open element in a Message: a container being gathered, a leaf (raw is its parent's),
-    or, without a shape, an element whose contents are not read."""
-
-    name: str
-    shape: Shape | None
-    raw: Raw
-    is_leaf: bool = False
+# An open element in a Message: its name, the shape of a container being gathered (None for an
+# element whose contents are not read), the Raw it fills (a leaf fills its parent's), whether it
+# is a leaf. A tuple: one is made for every element of the feed.
+_Open = tuple[str, Shape | None, Raw, bool]
 
 
 class _Collector:
@@ -400,35 +400,35 @@ class _Collector:
         self.position = position  # 1-based among the feed's Messages
         self.raw = Raw()
         self.problem: str | None = None  # in English
-        self._open = [_Open("Message", message, self.raw)]
+        self._open: list[_Open] = [("Message", message, self.raw, False)]
 
     def start(self, name: str, attributes: Mapping[str, str]) -> None:
         parent = self._open[-1]
-        shape, raw = parent.shape, parent.raw
+        parent_name, shape, raw, is_leaf = parent
         if shape is None:  # inside an element whose contents are not read
             self._open.append(parent)
-        elif parent.is_leaf:
-            self._unexpected(name, parent.name)
+        elif is_leaf:
+            self._unexpected(name, parent_name)
         elif name in shape.leaves:
-            self._open.append(_Open(name, shape, raw, is_leaf=True))
-            if (attribute := shape.keep.get(name)) and attribute in attributes:
+            self._open.append((name, shape, raw, True))
+            if shape.keep and (attribute := shape.keep.get(name)) and attribute in attributes:
                 raw.values[f"{name}@{attribute}"] = attributes[attribute]
         elif name in shape.refused:
             raw.refused = raw.refused or name
-            self._open.append(_Open(name, None, raw))
+            self._open.append((name, None, raw, False))
         elif (child_shape := shape.containers.get(name)) is not None:
-            self._open.append(_Open(name, child_shape, self._container(raw, name, child_shape)))
+            self._open.append((name, child_shape, self._container(raw, name, child_shape), False))
         else:
-            self._unexpected(name, parent.name)
+            self._unexpected(name, parent_name)
 
     def end(self, name: str, text: str) -> None:
-        closed = self._open.pop()
-        if not closed.is_leaf:
+        _name, _shape, raw, is_leaf = self._open.pop()
+        if not is_leaf:
             return
-        if name in closed.raw.values:
-            self._fail(f"<{name}> appears twice in <{self._open[-1].name}>.")
+        if name in raw.values:
+            self._fail(f"<{name}> appears twice in <{self._open[-1][0]}>.")
         else:
-            closed.raw.values[name] = text
+            raw.values[name] = text
 
     def _container(self, parent: Raw, name: str, shape: Shape) -> Raw:
         raw = Raw()
@@ -440,12 +440,12 @@ class _Collector:
                 shape.too_many or f"The message has more than {shape.at_most} {name} elements."
             )
         else:
-            self._fail(f"<{name}> appears twice in <{self._open[-1].name}>.")
+            self._fail(f"<{name}> appears twice in <{self._open[-1][0]}>.")
         return raw
 
     def _unexpected(self, name: str, parent: str) -> None:
         self._fail(f"Unexpected element <{name}> in <{parent}>.")
-        self._open.append(_Open(name, None, self.raw))
+        self._open.append((name, None, self.raw, False))
 
     def _fail(self, problem: str) -> None:
         if self.problem is None:
