@@ -19,6 +19,7 @@ class FileProblem(IntEnum):
     TOO_LARGE = 5006  # over the documented size limit
     WRONG_ENVELOPE = 5007  # root element is not AmazonEnvelope, or Header is missing
     PROCESSING_INTERRUPTED = 5008  # the worker died or failed MAX_RUNS times; the rest not applied
+    NESTED_TOO_DEEP = 5009  # XML elements nested deeper than the reader's MAX_DEPTH (32)
 
 
 class MessageProblem(IntEnum):

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sellerdesk.feeds.parsers.fields import (
-    quoted,
-)
+from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.feeds.parsers.fields import Invalid, quoted
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.reasons import ADJUSTMENT_REASONS
 
@@ -62,3 +61,20 @@ def currency_problem(what: str, value: str) -> str | None:
     if re.fullmatch(r"[A-Z]{3}", value):
         return None
     return f"{what} {quoted(value)} is not a currency code like SEK."
+
+
+def merchant_adjustment_id(what: str, value: str) -> str | None:
+    """The seller's key of an adjusted item ("" is none), which makes a repeat change nothing."""
+    if len(value) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
+        raise Invalid(
+            MessageProblem.INVALID_MESSAGE,
+            f"{what} {quoted(value)} is longer than {MAX_MERCHANT_ADJUSTMENT_ID_LENGTH} "
+            "characters.",
+        )
+    return value or None
+
+
+def adjustment_reason(what: str, value: str) -> str:
+    if (problem := adjustment_reason_problem(what, value)) is not None:
+        raise Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
+    return value

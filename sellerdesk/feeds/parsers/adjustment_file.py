@@ -14,15 +14,15 @@ from typing import BinaryIO
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import (
-    MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
     ZERO,
     AdjustedItem,
     Adjustment,
-    adjustment_reason_problem,
+    adjustment_reason,
     amount_problem,
     currency_problem,
+    merchant_adjustment_id,
 )
-from sellerdesk.feeds.parsers.fields import Invalid, quoted, units
+from sellerdesk.feeds.parsers.fields import Invalid, units
 from sellerdesk.feeds.parsers.records import RecordError
 
 ORDER_ID = "order-id"
@@ -94,9 +94,7 @@ def _adjustment_row(row: flat.Row, order_id: str, item_code: str | None) -> Adju
 
 
 def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
-    reason = values[REASON]
-    if (problem := adjustment_reason_problem(REASON, reason)) is not None:
-        raise Invalid(MessageProblem.INVALID_ADJUSTMENT_REASON, problem)
+    reason = adjustment_reason(REASON, values[REASON])
     currency = values[CURRENCY]
     if currency and (problem := currency_problem(CURRENCY, currency)) is not None:
         raise Invalid(MessageProblem.WRONG_CURRENCY, problem)
@@ -106,16 +104,11 @@ def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
             MessageProblem.WRONG_CURRENCY,
             f"{CURRENCY} is empty; it names the currency of the amounts, like SEK.",
         )
+    cancelled = values[QUANTITY_CANCELLED]
     quantity = (
-        units(QUANTITY_CANCELLED, values[QUANTITY_CANCELLED], MessageProblem.INVALID_QUANTITY) or 0
+        units(QUANTITY_CANCELLED, cancelled, MessageProblem.INVALID_QUANTITY) if cancelled else 0
     )
-    adjustment_id = values[ADJUSTMENT_ID]
-    if len(adjustment_id) > MAX_MERCHANT_ADJUSTMENT_ID_LENGTH:
-        raise Invalid(
-            MessageProblem.INVALID_MESSAGE,
-            f"{ADJUSTMENT_ID} {quoted(adjustment_id)} is longer than "
-            f"{MAX_MERCHANT_ADJUSTMENT_ID_LENGTH} characters.",
-        )
+    adjustment_id = merchant_adjustment_id(ADJUSTMENT_ID, values[ADJUSTMENT_ID])
     if not quantity and not any(amounts.values()):
         raise Invalid(
             MessageProblem.INVALID_MESSAGE,
@@ -125,7 +118,7 @@ def _adjusted_item(item_code: str, values: dict[str, str]) -> AdjustedItem:
     return AdjustedItem(
         order_item_id=item_code,
         reason=reason,
-        merchant_adjustment_item_id=adjustment_id or None,
+        merchant_adjustment_item_id=adjustment_id,
         quantity_cancelled=quantity,
         currency=currency,
         principal=amounts[ITEM_PRICE],

@@ -104,12 +104,37 @@ def id_number(what: str, value: str | None) -> None:
         )
 
 
-def units(what: str, value: str, code: MessageProblem) -> int | None:
-    """A whole number of units from 0 to MAX_QUANTITY, or None when the field is empty."""
-    if not value:
-        return None
+def units(what: str, value: str, code: MessageProblem) -> int:
+    """A whole number of units from 0 to MAX_QUANTITY (stock, or units cancelled)."""
     if not QUANTITY_RE.fullmatch(value) or int(value) > MAX_QUANTITY:
         raise Invalid(
             code, f"{what} {quoted(value)} is not a whole number from 0 to {MAX_QUANTITY}."
         )
     return int(value)
+
+
+def item_code(where: str, value: str | None) -> str:
+    """The AmazonOrderItemCode of an item (`where`, e.g. "Item 2", begins the description)."""
+    if value is None:
+        raise Invalid(MessageProblem.INVALID_ITEM_CODE, f"{where}: AmazonOrderItemCode is missing.")
+    if not is_order_item_id(value):
+        raise Invalid(
+            MessageProblem.INVALID_ITEM_CODE,
+            f"{where}: {item_code_problem('AmazonOrderItemCode', value)}",
+        )
+    return value
+
+
+class about_item:  # lower case, used as a function; a class costs less than @contextmanager
+    """Within it, an Invalid names the item: "Item 2 (12345678901234): …" and its code."""
+
+    def __init__(self, where: str, code: str) -> None:
+        self.where, self.code = where, code
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, _kind: object, error: BaseException | None, _trace: object) -> None:
+        if isinstance(error, Invalid):
+            description = f"{self.where} ({self.code}): {error.description}"
+            raise Invalid(error.code, description, self.code) from None

@@ -108,7 +108,7 @@ def _quantity(value: str) -> int | None:
             MessageProblem.INVALID_STOCK_QUANTITY,
             f"{QUANTITY} {quoted(value)} is negative; write the units in stock, 0 or more.",
         )
-    return units(QUANTITY, value, MessageProblem.INVALID_STOCK_QUANTITY)
+    return units(QUANTITY, value, MessageProblem.INVALID_STOCK_QUANTITY) if value else None
 
 
 def _price(value: str) -> Decimal | None:
