@@ -29,6 +29,8 @@ class Accepted:
 
 @dataclass(frozen=True, slots=True)
 class Outcome[R]:
+    """One request's outcome: the error that refused it, or what it wrote and its warnings."""
+
     request: R
     error: ApplicationError | None = None
     events: tuple["OrderEvent", ...] = ()
