@@ -4,11 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.catalog.models import InventoryLedgerEntry
 from sellerdesk.core.errors import InsufficientInventory, InvalidInput, NotFound
-from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
-from sellerdesk.orders.models import OrderEvent
 from sellerdesk.orders.selectors import OrderFilter, order_list
 from sellerdesk.orders.services import OrderLine, order_create
 from tests.factories import make_listing, make_order
@@ -151,30 +148,3 @@ def test_a_broken_cursor_is_ignored(seller, cursor):
 
     newest = sorted(orders, key=lambda order: (order.purchase_date, order.pk), reverse=True)
     assert [order.pk for order in page.orders] == [order.pk for order in newest[:2]]
-
-
-def test_acknowledgements_record_their_event_and_a_refused_one_changes_nothing(seller):
-    open_order, cancelled = make_order(seller), make_order(seller)
-    order_cancel(
-        seller=seller, amazon_order_id=cancelled.amazon_order_id, actor=None, reason="PricingError"
-    )
-    requests = [
-        AcknowledgeRequest(open_order.amazon_order_id, merchant_order_id="SO-1"),
-        AcknowledgeRequest("123-0000000-0000000"),
-        AcknowledgeRequest(cancelled.amazon_order_id, merchant_order_id="SO-2"),
-    ]
-
-    outcomes = orders_acknowledge(seller=seller, requests=requests, actor=None)
-
-    assert [o.error.code if o.error else None for o in outcomes] == [
-        None,
-        "order_not_found",
-        "order_cancelled",
-    ]
-    (event,) = outcomes[0].events
-    assert event == OrderEvent.objects.get(kind="acknowledged")
-    assert (event.order_id, event.data) == (open_order.pk, {"merchant_order_id": "SO-1"})
-    assert [o.events for o in outcomes[1:]] == [(), ()]
-    open_order.refresh_from_db()
-    cancelled.refresh_from_db()
-    assert (open_order.seller_order_id, cancelled.seller_order_id) == ("SO-1", "")
