@@ -18,8 +18,8 @@ def stock(seller) -> dict[str, tuple[int, str]]:
 
 def update(seller, *updates: ListingUpdate) -> list[str | None]:
     with transaction.atomic():
-        results = listings_update(seller=seller, updates=updates)
-    return [None if error is None else error.code for error in results]
+        outcomes = listings_update(seller=seller, updates=updates)
+    return [None if outcome.error is None else outcome.error.code for outcome in outcomes]
 
 
 def test_quantities_and_prices_are_set_and_each_change_is_a_ledger_row(seller):

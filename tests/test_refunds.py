@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.notifications.models import OutboundEmail
@@ -227,3 +228,33 @@ def test_a_batch_checks_each_request_against_the_ones_before_it(seller):
     codes = [o.error.code if o.error else None for o in outcomes]
     assert codes == [None, "refund_above_charged", "adjustment_already_applied", "order_not_found"]
     assert Refund.objects.get().principal == D("150.00")
+
+
+def test_a_repeated_item_is_a_warning_and_the_request_writes_its_cancellation_and_refund(seller):
+    order, first, second = make_two_item_order(seller)
+    ship_item(order, first)
+    adjust(seller, order, line(first, principal="20.00", key="RET-7"))
+    request = AdjustmentRequest(
+        order.amazon_order_id,
+        (
+            line(first, principal="20.00", key="RET-7"),
+            line(second, "NoInventory", principal="300.00", cancel=1, key="RET-8"),
+        ),
+    )
+
+    with translation.override("en"):  # as the feed processor reports
+        (outcome,) = orders_adjust(seller=seller, requests=[request], actor=None, source="feed")
+
+    (warning,) = outcome.warnings
+    assert (outcome.error, warning.code, warning.details) == (
+        None,
+        "adjustment_already_applied",
+        {"order_item_id": first.order_item_id},
+    )
+    assert warning.message == (
+        "MerchantAdjustmentItemID RET-7 was already applied; that item was not refunded again."
+    )
+    cancellation, refund = outcome.events
+    assert (cancellation.kind, cancellation.reason) == ("cancelled", "NoInventory")
+    assert refund == Refund.objects.get(merchant_adjustment_item_id="RET-8").event
+    assert refund.data["total"] == "300.00"

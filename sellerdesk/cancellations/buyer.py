@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import Cancellation, CancelRequest, orders_cancel
+from sellerdesk.core.batches import sole
 from sellerdesk.core.errors import (
     ErrorCode,
     InvalidInput,
@@ -112,13 +113,10 @@ def order_buyer_self_cancel(
                 code=ErrorCode.SELF_CANCEL_WINDOW_PASSED,
             )
         request = CancelRequest(amazon_order_id=amazon_order_id, reason=CancelReason.BUYER_CANCELED)
-        (outcome,) = orders_cancel(
+        outcomes = orders_cancel(
             seller=order.seller, requests=[request], actor=None, source=OrderEvent.Source.BUYER
         )
-        if outcome.error is not None:
-            raise outcome.error
-    assert outcome.event is not None
-    return Cancellation(order=outcome.event.order, event=outcome.event, units=outcome.units)
+        return Cancellation.of(sole(outcomes))
 
 
 def _order_lock(amazon_order_id: str) -> Order:

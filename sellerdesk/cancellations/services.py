@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.reasons import ALL_REASONS
 from sellerdesk.cancellations.units import UnitCancellations
-from sellerdesk.core.errors import ApplicationError, ErrorCode, InvalidInput
+from sellerdesk.core.batches import Accepted, Outcome, requests_judge, sole
+from sellerdesk.core.errors import ErrorCode, InvalidInput
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.locks import locked_order, order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent
@@ -34,19 +35,20 @@ class CancelRequest:
     quantities: dict[str, int | None] | None = None
 
 
-@dataclass
-class CancelOutcome:
-    request: CancelRequest
-    error: ApplicationError | None = None
-    event: OrderEvent | None = None
-    units: int = 0
-
-
 @dataclass(frozen=True)
 class Cancellation:
     order: Order
     event: OrderEvent
-    units: int
+
+    @property
+    def units(self) -> int:
+        return sum(line["quantity"] for line in self.event.data["items"])
+
+    @classmethod
+    def of(cls, outcome: Outcome[CancelRequest]) -> "Cancellation":
+        """The cancellation of an accepted request: its one event."""
+        (event,) = outcome.events
+        return cls(order=event.order, event=event)
 
 
 def cancellation_validate(*, reason: str, memo: str) -> str:
@@ -88,11 +90,9 @@ def order_cancel(
     request = CancelRequest(
         amazon_order_id=amazon_order_id, reason=reason, memo=memo, quantities=quantities
     )
-    (outcome,) = orders_cancel(seller=seller, requests=[request], actor=actor, source=source)
-    if outcome.error is not None:
-        raise outcome.error
-    assert outcome.event is not None
-    return Cancellation(order=outcome.event.order, event=outcome.event, units=outcome.units)
+    return Cancellation.of(
+        sole(orders_cancel(seller=seller, requests=[request], actor=actor, source=source))
+    )
 
 
 def orders_cancel(
@@ -101,7 +101,7 @@ def orders_cancel(
     requests: Sequence[CancelRequest],
     actor: User | None,
     source: str,
-) -> list[CancelOutcome]:
+) -> list[Outcome[CancelRequest]]:
     """Cancel many orders in one transaction. Locks orders, then their items, then the
     listings, each in primary-key order, so that concurrent batches cannot deadlock."""
     # The buyer's own cancellation (buyer.py) comes this way too, under the buyer's rule.
@@ -111,24 +111,22 @@ def orders_cancel(
         # The amounts are never read here, and a decimal costs to convert on SQLite.
         items_by_order = order_items_lock(orders=orders.values(), defer=_ITEM_AMOUNTS)
         batch = UnitCancellations(email=OutboundEmail.Kind.ORDER_CANCELLED)
-        outcomes = []
-        for request in requests:
-            outcome = CancelOutcome(request=request)
-            try:
-                order = locked_order(orders, request.amazon_order_id)
-                memo = cancellation_validate(reason=request.reason, memo=request.memo)
-                outcome.event, outcome.units = batch.cancel(
-                    order=order,
-                    items=items_by_order.get(order.pk, []),
-                    quantities=request.quantities,
-                    action=action,
-                    reason=request.reason,
-                    memo=memo,
-                    actor=actor,
-                    source=source,
-                )
-            except ApplicationError as error:
-                outcome.error = error
-            outcomes.append(outcome)
+
+        def cancel(request: CancelRequest) -> Accepted:
+            order = locked_order(orders, request.amazon_order_id)
+            memo = cancellation_validate(reason=request.reason, memo=request.memo)
+            event = batch.cancel(
+                order=order,
+                items=items_by_order.get(order.pk, []),
+                quantities=request.quantities,
+                action=action,
+                reason=request.reason,
+                memo=memo,
+                actor=actor,
+                source=source,
+            )
+            return Accepted(events=(event,))
+
+        outcomes = requests_judge(requests, cancel)
         batch.write()
     return outcomes

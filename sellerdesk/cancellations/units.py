@@ -51,11 +51,11 @@ class UnitCancellations:
         actor: User | None,
         source: str,
         data: Mapping[str, object] | None = None,
-    ) -> tuple[OrderEvent, int]:
+    ) -> OrderEvent:
         """Cancel units of the locked order's items: every unshipped unit when `quantities` is
         None, else units by order item id (None: all of that item's unshipped units). Checks
         the transition and the quantities first and raises, changing nothing, if refused.
-        Returns the cancellation's event and the number of units it cancelled."""
+        Returns the cancellation's event."""
         transition_check(order=order, action=action)
         units = unshipped_units(order=order, items=items, quantities=quantities, action="cancel")
         if not any(units.values()):
@@ -94,7 +94,7 @@ class UnitCancellations:
         )
         self.events.append(event)
         self.restocks.append((event, by_listing))
-        return event, by_listing.total()
+        return event
 
     def changed(self, order: Order) -> None:
         """Write the order with the batch: cancelled here, or changed otherwise by the same

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
+from sellerdesk.core.batches import Accepted, Outcome, requests_judge
 from sellerdesk.core.bulk import rows_insert, rows_update
 from sellerdesk.core.errors import (
-    ApplicationError,
     ErrorCode,
     InsufficientInventory,
     InvalidInput,
@@ -128,14 +128,13 @@ class ListingUpdate:
 
 def listings_update(
     *, seller: Seller, updates: Sequence[ListingUpdate], feed_id: int | None = None
-) -> list[ApplicationError | None]:
+) -> list[Outcome[ListingUpdate]]:
     """Set the quantities and prices of the seller's listings, in the order given (a later
     update of the same SKU wins). Each quantity that changes is a ledger row of cause
     inventory_file, naming the feed; a value that is already the listing's changes nothing.
 
-    One result per update: None when it applied (or had nothing to change), else the error that
-    left it unapplied. Call inside a transaction: the listings are locked in primary-key order,
-    then written in bulk."""
+    One outcome per update; a refused one changes nothing. Call inside a transaction: the
+    listings are locked in primary-key order, then written in bulk."""
     if not updates:
         return []
     ids = dict(
@@ -144,22 +143,18 @@ def listings_update(
         .values_list("sku", "pk")
     )
     listings = listings_lock(listing_ids=ids.values())
-    results: list[ApplicationError | None] = []
     ledger: list[InventoryLedgerEntry] = []
     changed: dict[int, Listing] = {}
-    now = timezone.now()
-    for update in updates:
-        error: ApplicationError | None = _update_problem(update)
+
+    def update_listing(update: ListingUpdate) -> Accepted:
+        _update_check(update)
         listing = listings.get(ids.get(update.sku, 0))
-        if error is None and listing is None:
-            error = NotFound(
+        if listing is None:
+            raise NotFound(
                 _("No listing has the SKU %(sku)s.") % {"sku": update.sku},
                 code=ErrorCode.SKU_NOT_FOUND,
                 sku=update.sku,
             )
-        results.append(error)
-        if error is not None or listing is None:
-            continue
         if update.quantity is not None and update.quantity != listing.quantity:
             ledger.append(
                 InventoryLedgerEntry(
@@ -175,17 +170,21 @@ def listings_update(
         if update.price is not None and update.price != listing.price:
             listing.price = money(update.price)
             changed[listing.pk] = listing
+        return Accepted()
+
+    outcomes = requests_judge(updates, update_listing)
+    now = timezone.now()
     for listing in changed.values():
         listing.updated_at = now
     rows_update(Listing, changed.values(), ["quantity", "price", "updated_at"])
     rows_insert(InventoryLedgerEntry, ledger)
-    return results
+    return outcomes
 
 
-def _update_problem(update: ListingUpdate) -> InvalidInput | None:
+def _update_check(update: ListingUpdate) -> None:
     quantity, price = update.quantity, update.price
     if quantity is not None and not 0 <= quantity <= MAX_LISTING_QUANTITY:
-        return InvalidInput(
+        raise InvalidInput(
             _("The quantity %(quantity)s is not a whole number from 0 to %(max)d.")
             % {"quantity": quantity, "max": MAX_LISTING_QUANTITY},
             code=ErrorCode.INVALID_STOCK_QUANTITY,
@@ -194,10 +193,9 @@ def _update_problem(update: ListingUpdate) -> InvalidInput | None:
     if price is not None and (
         not price.is_finite() or not 0 < price <= MAX_LISTING_PRICE or price != price.quantize(CENT)
     ):
-        return InvalidInput(
+        raise InvalidInput(
             _("The price %(price)s is not an amount above 0 with at most two decimals.")
             % {"price": price},
             code=ErrorCode.INVALID_PRICE,
             sku=update.sku,
         )
-    return None

@@ -1,8 +1,9 @@
-"""The result rows of a feed's messages: which codes are warnings, and one FeedResult for one
-problem of one message. Shared by every applier; which service error is which ResultMessageCode
-is feeds.codes.PROBLEMS."""
+"""The result rows of a feed's messages: which codes are warnings, one FeedResult for one
+problem of one message, and the rows of a message's outcome from a batch service. Shared by
+every applier; which service error is which ResultMessageCode is feeds.codes.PROBLEMS."""
 
-from sellerdesk.feeds.codes import MessageProblem
+from sellerdesk.core.batches import Outcome
+from sellerdesk.feeds.codes import PROBLEMS, MessageProblem
 from sellerdesk.feeds.models import Feed, FeedResult
 
 WARNINGS = frozenset(
@@ -36,3 +37,32 @@ def feed_result(
         order_item_id=order_item_id or "",
         sku=sku or "",
     )
+
+
+def outcome_results(
+    feed: Feed,
+    position: int,
+    message_id: int,
+    outcome: Outcome[object],
+    amazon_order_id: str | None = None,
+    sku: str | None = None,
+) -> list[FeedResult]:
+    """The rows of one message's outcome: the error that refused it, else the warnings it
+    carries, each naming the item it concerns when there is one."""
+    problems = (outcome.error,) if outcome.error is not None else outcome.warnings
+    rows = []
+    for problem in problems:
+        item_id = problem.details.get("order_item_id")
+        rows.append(
+            feed_result(
+                feed,
+                position,
+                message_id,
+                PROBLEMS[problem.code],
+                problem.message,
+                amazon_order_id,
+                item_id if isinstance(item_id, str) else None,
+                sku,
+            )
+        )
+    return rows

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.services import memo_clean
 from sellerdesk.cancellations.units import UnitCancellations
+from sellerdesk.core.batches import Accepted, Outcome, requests_judge, sole
 from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.errors import (
     ApplicationError,
@@ -58,14 +59,17 @@ class AdjustmentRequest:
     memo: str = ""
 
 
-@dataclass
-class AdjustmentOutcome:
-    request: AdjustmentRequest
-    error: ApplicationError | None = None
-    event: OrderEvent | None = None  # the refund event, when something was applied
-    cancellations: list[OrderEvent] = field(default_factory=list)  # of units it cancelled
-    # MerchantAdjustmentItemIDs applied before: skipped, each a warning.
-    repeated: list[AdjustedItem] = field(default_factory=list)
+@dataclass(frozen=True)
+class Adjustment:
+    event: OrderEvent  # the refund's
+    cancellations: tuple[OrderEvent, ...]  # of the units it cancelled
+
+    @classmethod
+    def of(cls, outcome: Outcome[AdjustmentRequest]) -> "Adjustment":
+        """The adjustment of an accepted request: its cancellations come first, the refund
+        last (`_apply`)."""
+        *cancellations, event = outcome.events
+        return cls(event=event, cancellations=tuple(cancellations))
 
 
 @dataclass
@@ -88,13 +92,12 @@ def order_adjust(
     actor: User | None,
     memo: str = "",
     source: str = OrderEvent.Source.WEB,
-) -> AdjustmentOutcome:
+) -> Adjustment:
     """Adjust one order and raise what refused it."""
     request = AdjustmentRequest(amazon_order_id=amazon_order_id, items=tuple(items), memo=memo)
-    (outcome,) = orders_adjust(seller=seller, requests=[request], actor=actor, source=source)
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome
+    return Adjustment.of(
+        sole(orders_adjust(seller=seller, requests=[request], actor=actor, source=source))
+    )
 
 
 def orders_adjust(
@@ -103,7 +106,7 @@ def orders_adjust(
     requests: Sequence[AdjustmentRequest],
     actor: User | None,
     source: str,
-) -> list[AdjustmentOutcome]:
+) -> list[Outcome[AdjustmentRequest]]:
     """Adjust many orders in one transaction. Locks orders, then their items, then the
     listings of cancelled units, each in primary-key order, as cancellations do."""
     with transaction.atomic():
@@ -120,33 +123,30 @@ def orders_adjust(
             refunded=refunded_by_item(items_by_order),
             adjustment_ids=_adjustment_ids(seller=seller, requests=requests),
         )
-        outcomes = []
-        for request in requests:
-            outcome = AdjustmentOutcome(request=request)
-            try:
-                order = locked_order(orders, request.amazon_order_id)
-                if order.pk not in charged:
-                    raise InvalidTransition(
-                        _(
-                            "Order %(order_id)s has not been charged yet: the buyer pays at the "
-                            "first shipment confirmation, so there is nothing to refund. Cancel "
-                            "the units you cannot ship instead."
-                        )
-                        % {"order_id": order.amazon_order_id},
-                        code=ErrorCode.ORDER_NOT_CHARGED,
-                        status=order.status,
+
+        def adjust(request: AdjustmentRequest) -> Accepted:
+            order = locked_order(orders, request.amazon_order_id)
+            if order.pk not in charged:
+                raise InvalidTransition(
+                    _(
+                        "Order %(order_id)s has not been charged yet: the buyer pays at the "
+                        "first shipment confirmation, so there is nothing to refund. Cancel "
+                        "the units you cannot ship instead."
                     )
-                outcome.event, outcome.cancellations, outcome.repeated = _adjust_one(
-                    order=order,
-                    items=items_by_order.get(order.pk, []),
-                    request=request,
-                    actor=actor,
-                    source=source,
-                    batch=batch,
+                    % {"order_id": order.amazon_order_id},
+                    code=ErrorCode.ORDER_NOT_CHARGED,
+                    status=order.status,
                 )
-            except ApplicationError as error:
-                outcome.error = error
-            outcomes.append(outcome)
+            return _adjust_one(
+                order=order,
+                items=items_by_order.get(order.pk, []),
+                request=request,
+                actor=actor,
+                source=source,
+                batch=batch,
+            )
+
+        outcomes = requests_judge(requests, adjust)
         _write(batch=batch)
     return outcomes
 
@@ -175,9 +175,10 @@ def _adjust_one(
     actor: User | None,
     source: str,
     batch: _Batch,
-) -> tuple[OrderEvent, list[OrderEvent], list[AdjustedItem]]:
+) -> Accepted:
     """Check one request against the locked rows (as changed by earlier requests of the batch)
-    and apply it in memory. Raises before touching anything if it is refused."""
+    and apply it in memory. Raises before touching anything if it is refused; an item applied
+    before is left aside with a warning."""
     memo = memo_clean(request.memo)
     if not request.items:
         raise InvalidInput(
@@ -226,7 +227,9 @@ def _adjust_one(
             code=ErrorCode.NOT_A_CREDIT,
         )
     event, cancellations = _apply(order, items, new, memo, net, actor, source, batch)
-    return event, cancellations, repeated
+    return Accepted(
+        events=(*cancellations, event), warnings=tuple(_already_applied(line) for line in repeated)
+    )
 
 
 def _is_repeat(*, line: AdjustedItem, item: OrderItem, batch: _Batch) -> bool:
@@ -243,6 +246,15 @@ def _is_repeat(*, line: AdjustedItem, item: OrderItem, batch: _Batch) -> bool:
             code=ErrorCode.ADJUSTMENT_ID_REUSED,
         )
     return True
+
+
+def _already_applied(line: AdjustedItem) -> NothingToDo:
+    return NothingToDo(
+        _("MerchantAdjustmentItemID %(id)s was already applied; that item was not refunded again.")
+        % {"id": line.merchant_adjustment_item_id},
+        code=ErrorCode.ADJUSTMENT_ALREADY_APPLIED,
+        order_item_id=line.order_item_id,
+    )
 
 
 def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Batch) -> None:
@@ -339,7 +351,7 @@ def _apply(
             actor=actor,
             source=source,
             data={"by_adjustment": True},
-        )[0]
+        )
         for reason, quantities in cancelled.items()
     ]
     for line, item in new:

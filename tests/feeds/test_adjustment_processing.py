@@ -185,3 +185,22 @@ def test_a_dry_run_adjustment_changes_nothing(seller):
     assert not OutboundEmail.objects.exists()
     second.refresh_from_db()
     assert second.quantity_cancelled == 0
+
+
+def test_a_dry_run_adjustment_forecasts_the_units_it_cancels_not_its_refunds(seller):
+    cancelling, shipped, unshipped = make_two_item_order(seller)
+    ship_item(cancelling, shipped)
+    refunding, returned, _ = make_two_item_order(seller)
+    ship_item(refunding, returned)
+    content = (
+        PAYMENT_ADJUSTMENT_TEMPLATE
+        + flat_row(cancelling, unshipped, "NoInventory", "300.00", "1")
+        + flat_row(refunding, returned, "CustomerReturn", "100.00")
+    )
+
+    feed = submit(seller, content, feed_type=FeedType.PAYMENT_ADJUSTMENT_FILE, dry_run=True)
+    run_tasks()
+
+    feed.refresh_from_db()
+    assert (feed.messages_successful, feed.projected_cancellations) == (2, 1)
+    assert not Refund.objects.exists()

@@ -3,12 +3,12 @@ the order or the items it names, a Success records the seller's acknowledgement.
 
 from collections.abc import Sequence
 
-from sellerdesk.cancellations.services import CancelOutcome, CancelRequest, orders_cancel
-from sellerdesk.feeds.appliers.batch import Applied, Positioned, event_source
-from sellerdesk.feeds.codes import PROBLEMS, MessageProblem
+from sellerdesk.cancellations.services import CancelRequest, orders_cancel
+from sellerdesk.feeds.appliers.batch import Applied, Positioned, cancellations_of, event_source
+from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.models import Feed, FeedResult
 from sellerdesk.feeds.parsers.records import SUCCESS, Acknowledgement
-from sellerdesk.feeds.results import feed_result
+from sellerdesk.feeds.results import feed_result, outcome_results
 from sellerdesk.orders.acknowledgements import AcknowledgeRequest, orders_acknowledge
 
 DEFAULT_REASON = "GeneralAdjustment"
@@ -18,7 +18,8 @@ def acknowledgements_apply(
     *, feed: Feed, messages: Sequence[Positioned[Acknowledgement]]
 ) -> Applied:
     results: list[FeedResult] = []
-    cancels: list[tuple[int, Acknowledgement, CancelRequest]] = []
+    cancels: list[Positioned[Acknowledgement]] = []
+    requests: list[CancelRequest] = []
     acknowledgements: list[Positioned[Acknowledgement]] = []
     for position, record in messages:
         if record.status == SUCCESS:
@@ -36,10 +37,11 @@ def acknowledgements_apply(
                     record.amazon_order_id,
                 )
             )
-        cancels.append((position, record, request))
+        cancels.append((position, record))
+        requests.append(request)
     outcomes = orders_cancel(
         seller=feed.seller,
-        requests=[request for _, _, request in cancels],
+        requests=requests,
         actor=feed.created_by,
         source=event_source(feed),
     )
@@ -54,23 +56,13 @@ def acknowledgements_apply(
         ],
         actor=feed.created_by,
     )
-    for (position, record, _request), outcome in zip(cancels, outcomes, strict=True):
-        results.extend(_outcome_results(feed, position, record, outcome))
-    for (position, record), error in zip(acknowledgements, acknowledged, strict=True):
-        if error is not None:
-            results.append(
-                feed_result(
-                    feed,
-                    position,
-                    record.message_id,
-                    PROBLEMS[error.code],
-                    error.message,
-                    record.amazon_order_id,
-                )
-            )
-    return Applied(
-        results=results, cancellations=[o.event for o in outcomes if o.event is not None]
-    )
+    for (position, record), outcome in zip(
+        [*cancels, *acknowledgements], [*outcomes, *acknowledged], strict=True
+    ):
+        results.extend(
+            outcome_results(feed, position, record.message_id, outcome, record.amazon_order_id)
+        )
+    return Applied(results=results, cancellations=cancellations_of(outcomes))
 
 
 def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelRequest, str]:
@@ -97,16 +89,3 @@ def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelReque
         ),
         warning,
     )
-
-
-def _outcome_results(
-    feed: Feed, position: int, record: Acknowledgement, outcome: CancelOutcome
-) -> list[FeedResult]:
-    if outcome.error is None:
-        return []
-    code = PROBLEMS[outcome.error.code]
-    return [
-        feed_result(
-            feed, position, record.message_id, code, outcome.error.message, record.amazon_order_id
-        )
-    ]

@@ -3,12 +3,11 @@ the units that cannot be shipped."""
 
 from collections.abc import Sequence
 
-from sellerdesk.feeds.appliers.batch import Applied, Positioned, event_source
-from sellerdesk.feeds.codes import PROBLEMS, MessageProblem
+from sellerdesk.feeds.appliers.batch import Applied, Positioned, cancellations_of, event_source
 from sellerdesk.feeds.models import Feed, FeedResult
 from sellerdesk.feeds.parsers.adjustment import Adjustment
-from sellerdesk.feeds.results import feed_result
-from sellerdesk.refunds.adjustments import AdjustmentOutcome, AdjustmentRequest, orders_adjust
+from sellerdesk.feeds.results import outcome_results
+from sellerdesk.refunds.adjustments import AdjustmentRequest, orders_adjust
 
 
 def adjustments_apply(*, feed: Feed, messages: Sequence[Positioned[Adjustment]]) -> Applied:
@@ -26,39 +25,8 @@ def adjustments_apply(*, feed: Feed, messages: Sequence[Positioned[Adjustment]])
         source=event_source(feed),
     )
     results: list[FeedResult] = []
-    for (position, adjustment), outcome in zip(messages, outcomes, strict=True):
-        results.extend(_adjustment_results(feed, position, adjustment, outcome))
-    return Applied(
-        results=results, cancellations=[event for o in outcomes for event in o.cancellations]
-    )
-
-
-def _adjustment_results(
-    feed: Feed, position: int, record: Adjustment, outcome: AdjustmentOutcome
-) -> list[FeedResult]:
-    if outcome.error is not None:
-        item_id = outcome.error.details.get("order_item_id")
-        return [
-            feed_result(
-                feed,
-                position,
-                record.message_id,
-                PROBLEMS[outcome.error.code],
-                outcome.error.message,
-                record.amazon_order_id,
-                item_id if isinstance(item_id, str) else None,
-            )
-        ]
-    return [
-        feed_result(
-            feed,
-            position,
-            record.message_id,
-            MessageProblem.ADJUSTMENT_ALREADY_APPLIED,
-            f"MerchantAdjustmentItemID {item.merchant_adjustment_item_id} was already applied; "
-            "that item was not refunded again.",
-            record.amazon_order_id,
-            item.order_item_id,
+    for (position, record), outcome in zip(messages, outcomes, strict=True):
+        results.extend(
+            outcome_results(feed, position, record.message_id, outcome, record.amazon_order_id)
         )
-        for item in outcome.repeated
-    ]
+    return Applied(results=results, cancellations=cancellations_of(outcomes))

@@ -1,10 +1,11 @@
 """What every applier takes and gives: the batch's messages with their positions in the feed,
 and what applying them gave. The processor calls an applier inside the batch's transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sellerdesk.core.batches import Outcome
 from sellerdesk.feeds.models import Feed, FeedResult
 from sellerdesk.orders.models import OrderEvent
 
@@ -32,3 +33,13 @@ class Applier[R](Protocol):
 
 def event_source(feed: Feed) -> str:
     return SOURCES[Feed.Source(feed.source)]
+
+
+def cancellations_of(outcomes: Iterable[Outcome[object]]) -> list[OrderEvent]:
+    """The cancellation events among those the outcomes' requests wrote."""
+    return [
+        event
+        for outcome in outcomes
+        for event in outcome.events
+        if event.kind == OrderEvent.Kind.CANCELLED
+    ]

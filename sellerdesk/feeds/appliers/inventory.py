@@ -3,39 +3,34 @@
 from collections.abc import Sequence
 
 from sellerdesk.catalog.services import listings_update
-from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.appliers.batch import Applied, Positioned
-from sellerdesk.feeds.codes import PROBLEMS, MessageProblem
+from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.models import Feed, FeedResult
 from sellerdesk.feeds.parsers.inventory_file import InventoryUpdate
-from sellerdesk.feeds.results import feed_result
+from sellerdesk.feeds.results import feed_result, outcome_results
 
 
 def inventory_apply(*, feed: Feed, messages: Sequence[Positioned[InventoryUpdate]]) -> Applied:
-    errors = listings_update(
+    outcomes = listings_update(
         seller=feed.seller, updates=[record.update for _, record in messages], feed_id=feed.pk
     )
     results: list[FeedResult] = []
-    for (position, update), error in zip(messages, errors, strict=True):
-        results.extend(_inventory_results(feed, position, update, error))
+    for (position, record), outcome in zip(messages, outcomes, strict=True):
+        sku = record.update.sku
+        results.extend(outcome_results(feed, position, record.message_id, outcome, sku=sku))
+        if outcome.error is None and record.ignored:
+            description = (
+                f"{', '.join(record.ignored)}: Seller Desk does not keep these values, so they "
+                "were left aside; the row's price and quantity were applied."
+            )
+            results.append(
+                feed_result(
+                    feed,
+                    position,
+                    record.message_id,
+                    MessageProblem.VALUE_IGNORED,
+                    description,
+                    sku=sku,
+                )
+            )
     return Applied(results=results)
-
-
-def _inventory_results(
-    feed: Feed, position: int, record: InventoryUpdate, error: ApplicationError | None
-) -> list[FeedResult]:
-    sku = record.update.sku
-    if error is not None:
-        code = PROBLEMS[error.code]
-        return [feed_result(feed, position, record.message_id, code, error.message, sku=sku)]
-    if not record.ignored:
-        return []
-    description = (
-        f"{', '.join(record.ignored)}: Seller Desk does not keep these values, so they were "
-        "left aside; the row's price and quantity were applied."
-    )
-    return [
-        feed_result(
-            feed, position, record.message_id, MessageProblem.VALUE_IGNORED, description, sku=sku
-        )
-    ]

@@ -5,25 +5,17 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from sellerdesk.core.errors import ApplicationError
+from sellerdesk.core.batches import Accepted, requests_judge
 from sellerdesk.feeds.appliers.batch import Applied, Positioned, event_source
-from sellerdesk.feeds.codes import PROBLEMS
 from sellerdesk.feeds.models import Feed, FeedResult
 from sellerdesk.feeds.parsers.fulfillment import ShipmentConfirmation
-from sellerdesk.feeds.results import feed_result
+from sellerdesk.feeds.results import outcome_results
 from sellerdesk.orders.services import order_confirm_shipment
 
 
 def shipments_apply(*, feed: Feed, messages: Sequence[Positioned[ShipmentConfirmation]]) -> Applied:
-    results: list[FeedResult] = []
-    for position, shipment in messages:
-        results.extend(_ship(feed=feed, position=position, shipment=shipment))
-    return Applied(results=results)
-
-
-def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[FeedResult]:
-    """One shipment confirmation, in its own savepoint (the service's transaction)."""
-    try:
+    def ship(shipment: ShipmentConfirmation) -> Accepted:
+        # In its own savepoint: the service's transaction.
         order_confirm_shipment(
             seller=feed.seller,
             amazon_order_id=shipment.amazon_order_id,
@@ -34,11 +26,12 @@ def _ship(*, feed: Feed, position: int, shipment: ShipmentConfirmation) -> list[
             quantities={item.order_item_id: item.quantity for item in shipment.items} or None,
             source=event_source(feed),
         )
-    except ApplicationError as error:
-        code = PROBLEMS[error.code]
-        return [
-            feed_result(
-                feed, position, shipment.message_id, code, error.message, shipment.amazon_order_id
-            )
-        ]
-    return []
+        return Accepted()
+
+    outcomes = requests_judge([shipment for _, shipment in messages], ship)
+    results: list[FeedResult] = []
+    for (position, shipment), outcome in zip(messages, outcomes, strict=True):
+        results.extend(
+            outcome_results(feed, position, shipment.message_id, outcome, shipment.amazon_order_id)
+        )
+    return Applied(results=results)
