@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sellerdesk.api.errors import error_body
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import FeedDocument
+from sellerdesk.feeds.selectors import feed_document_signed
 from sellerdesk.feeds.services import DocumentTooLarge, feed_document_upload
 
 URL_LIFETIME_SECONDS = 300
@@ -126,7 +127,7 @@ def _document(signed: str, *, salt: str) -> FeedDocument | _Refusal:
         return _Refusal.EXPIRED
     except signing.BadSignature:
         return _Refusal.BAD_SIGNATURE
-    document = FeedDocument.objects.filter(document_id=document_id).first()
+    document = feed_document_signed(document_id=document_id)
     # Signed by us for a document that is gone: nothing to tell apart from a forged URL.
     return document if document is not None else _Refusal.BAD_SIGNATURE
 

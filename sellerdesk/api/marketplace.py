@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.selectors import seller_get
 from sellerdesk.api.auth import MarketplaceOperatorToken
 from sellerdesk.api.orders import BuyerRequestedCancel
 from sellerdesk.api.text import Matching
@@ -19,7 +19,7 @@ from sellerdesk.cancellations.buyer import (
     order_buyer_cancel_request,
     order_buyer_self_cancel,
 )
-from sellerdesk.core.errors import ErrorCode, NotFound, OrderNotFound
+from sellerdesk.core.errors import OrderNotFound
 from sellerdesk.core.ids import is_order_id
 from sellerdesk.core.text import ONE_LINE
 from sellerdesk.orders.services import OrderLine, order_create
@@ -93,9 +93,7 @@ class OrderCreatedOut(Schema):
     " unknown_sku; 409 insufficient_inventory.",
 )
 def create_order(request: HttpRequest, payload: OrderIn) -> Status:
-    seller = Seller.objects.filter(merchant_token=payload.SellerId).first()
-    if seller is None:
-        raise NotFound(f"Seller {payload.SellerId} was not found.", code=ErrorCode.SELLER_NOT_FOUND)
+    seller = seller_get(merchant_token=payload.SellerId)
     order = order_create(
         seller=seller,
         buyer_name=payload.BuyerName,

@@ -66,3 +66,9 @@ def feed_document_get(*, seller: Seller, document_id: str) -> FeedDocument:
     if document is None:
         raise NotFound("Feed document not found.", code=ErrorCode.DOCUMENT_NOT_FOUND)
     return document
+
+
+def feed_document_signed(*, document_id: str) -> FeedDocument | None:
+    """The document a signed upload or download URL names: the signature, not a seller's
+    session, is what grants access to it."""
+    return FeedDocument.objects.filter(document_id=document_id).first()
