@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sellerdesk.feeds.codes import MessageProblem
-from sellerdesk.feeds.parsers.fields import Invalid, quoted
+from sellerdesk.feeds.parsers.fields import Invalid, code_problem, quoted
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.reasons import ADJUSTMENT_REASONS
 
@@ -44,17 +44,7 @@ def amount_problem(what: str, value: str) -> str | None:
 
 def adjustment_reason_problem(what: str, value: str) -> str | None:
     """Why value is not an AdjustmentReason code, or None if it is one."""
-    if value in ADJUSTMENT_REASONS:
-        return None
-    if not value:
-        return f"{what} is empty."
-    for reason in ADJUSTMENT_REASONS:
-        if reason.casefold() == value.casefold():
-            return f"{what} {quoted(value)} is not an adjustment reason; did you mean {reason}?"
-    return (
-        f"{what} {quoted(value)} is not an adjustment reason; "
-        f"use one of {', '.join(sorted(ADJUSTMENT_REASONS))}."
-    )
+    return code_problem(what, value, ADJUSTMENT_REASONS, "an adjustment reason")
 
 
 def currency_problem(what: str, value: str) -> str | None:

@@ -5,6 +5,7 @@ A check either returns the value as the record wants it or raises Invalid with t
 code and an English description that names the field and quotes the value."""
 
 import re
+from collections.abc import Collection
 
 from sellerdesk.cancellations.reasons import ALL_REASONS
 from sellerdesk.core.ids import ORDER_ID_RE, ORDER_ITEM_ID_RE
@@ -60,17 +61,19 @@ def item_code_problem(what: str, value: str) -> str:
 
 def reason_problem(what: str, value: str) -> str | None:
     """Why value is not a CancelReason code, or None if it is one."""
-    if value in ALL_REASONS:
+    return code_problem(what, value, ALL_REASONS, "a cancellation reason")
+
+
+def code_problem(what: str, value: str, codes: Collection[str], kind: str) -> str | None:
+    """Why value is not one of codes (kind names them, e.g. "an adjustment reason"), or None."""
+    if value in codes:
         return None
     if not value:
         return f"{what} is empty."
-    for reason in ALL_REASONS:
-        if reason.casefold() == value.casefold():
-            return f"{what} {quoted(value)} is not a cancellation reason; did you mean {reason}?"
-    return (
-        f"{what} {quoted(value)} is not a cancellation reason; "
-        f"use one of {', '.join(sorted(ALL_REASONS))}."
-    )
+    for code in codes:
+        if code.casefold() == value.casefold():
+            return f"{what} {quoted(value)} is not {kind}; did you mean {code}?"
+    return f"{what} {quoted(value)} is not {kind}; use one of {', '.join(sorted(codes))}."
 
 
 def quantity(what: str, value: str | None) -> int | None:
