@@ -1,0 +1,37 @@
+"""What every page shares, in the browser: the error pages in the site's frame, the skip link
+and the language selector."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.e2e.test_cancel_order import screenshot, sign_in
+from tests.factories import make_seller, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def signed_in(page: Page, live_server: LiveServer) -> None:
+    user = make_user(make_seller(), language="sv", username="ramen")
+    sign_in(page, user)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page).to_have_url(f"{live_server.url}/orders/")
+
+
+def test_a_missing_page_is_the_sites_404_in_swedish(page: Page, live_server: LiveServer) -> None:
+    # Given a Swedish-speaking seller, signed in
+    signed_in(page, live_server)
+
+    # When the seller opens an address where there is no page
+    response = page.goto("/orders/finns-inte/alls/")
+
+    # Then the answer is a 404 in Swedish, with the site's header and its menu
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Sidan hittades inte")
+    expect(page).to_have_title("Sidan hittades inte · Seller Desk")
+    expect(page.locator("header.topbar nav a", has_text="Hantera beställningar")).to_be_visible()
+    screenshot(page, "12-not-found.png")
+
+    # And its link leads back to Manage Orders
+    page.get_by_role("link", name="Tillbaka till Hantera beställningar").click()
+    expect(page).to_have_url(f"{live_server.url}/orders/")
