@@ -2,7 +2,7 @@
 and the language selector."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.test_cancel_order import screenshot, sign_in
@@ -35,3 +35,28 @@ def test_a_missing_page_is_the_sites_404_in_swedish(page: Page, live_server: Liv
     # And its link leads back to Manage Orders
     page.get_by_role("link", name="Tillbaka till Hantera beställningar").click()
     expect(page).to_have_url(f"{live_server.url}/orders/")
+
+
+def test_api_docs_work_without_internet(page: Page, live_server: LiveServer) -> None:
+    # Given a browser that can reach the site and nothing else
+    outside: list[str] = []
+
+    def only_the_site(route: Route) -> None:
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_site)
+
+    # When it opens the API documentation
+    page.goto("/api/docs")
+
+    # Then Swagger UI shows the API, and nothing was asked of another host
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Seller Desk API")
+    assert outside == []
+
+    # And the site's icon is there for the browser's own request
+    icon = page.request.get("/favicon.ico")
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg+xml")
