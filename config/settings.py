@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: /api/docs then serves Swagger UI from here
+    # rather than from a CDN, and works without internet.
+    "ninja",
     # Before django_tasks_db: its db_worker command is sellerdesk.core's supervised one.
     "sellerdesk.core",
     "django_tasks_db",

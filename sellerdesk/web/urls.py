@@ -37,6 +37,8 @@ inventory_patterns = [
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "login/",
         auth_views.LoginView.as_view(

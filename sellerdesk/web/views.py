@@ -7,9 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -277,3 +284,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     message = str(exception) if isinstance(exception, BadRequest) else ""
     context = {"message": message or _("The request could not be understood.")}
     return render(request, "web/bad_request.html", context, status=400)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own: the site's icon among the static files."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
