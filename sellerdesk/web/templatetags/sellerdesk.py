@@ -1,4 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.utils import formats
 
 from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.refunds.reasons import adjustment_reason_name
@@ -16,3 +19,18 @@ def reason_label(code: str) -> str:
 def adjustment_reason_label(code: str) -> str:
     """The seller's words for an adjustment reason code."""
     return adjustment_reason_name(code)
+
+
+@register.filter
+def money(amount: Decimal | str | None, currency: str = "") -> str:
+    """An amount as the reader's language writes it, with two decimals and grouped thousands:
+    1 430,00 SEK in Swedish, 1,430.00 SEK in English. Takes a Decimal or the decimal string an
+    event's data holds."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    text = formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    return f"{text} {currency}" if currency else text
