@@ -71,3 +71,17 @@ def test_the_money_filter_takes_decimals_and_the_strings_events_hold():
         assert money(None, "SEK") == ""
     with translation.override("en"):
         assert money("1234567.5", "SEK") == "1,234,567.50 SEK"
+
+
+@pytest.mark.parametrize(("language", "written"), [("sv", "2\xa0500"), ("en", "2,500")])
+def test_numbers_are_grouped_in_the_readers_language_but_data_stays_plain(
+    seller, language, written
+):
+    make_listing(seller, sku="MUGG", quantity=2500)
+    client = client_in(seller, language)
+
+    ledger = client.get("/inventory/MUGG/").content.decode()
+
+    cells = re.findall(r'<td class="num">([^<]*)</td>', ledger)
+    assert cells == [f"+{written}", written]
+    assert 'data-count="1"' in ledger
