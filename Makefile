@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint typecheck bench bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
+.PHONY: run demo-reset test test-postgres lint typecheck bench bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,16 @@ run: $(STAMP)
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_load
 	HOST=$(HOST) PORT=$(PORT) scripts/run-demo
+
+# The demo from scratch: deletes the SQLite database under var/ with the demo's emails and files,
+# then migrates and loads the demo again. A running `make run` keeps running and sees the new data.
+demo-reset: $(STAMP)
+	@if [ -n "$${DATABASE_URL:-}" ]; then echo "demo-reset resets the SQLite demo under var/; DATABASE_URL is set, nothing deleted." >&2; exit 1; fi
+	rm -f var/sellerdesk.sqlite3 var/sellerdesk.sqlite3-wal var/sellerdesk.sqlite3-shm
+	rm -rf var/mail var/demo-files
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo_load
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

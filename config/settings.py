@@ -187,6 +187,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# Numbers on pages in the reader's form (1 430 in Swedish, 1,430 in English); numbers that are
+# data (attributes, query strings) are written with |unlocalize.
+USE_THOUSAND_SEPARATOR = True
 
 # Uploaded files and feed documents; served only through views that check the seller.
 MEDIA_ROOT = VAR_DIR / "media"

@@ -19,15 +19,15 @@ class CancelReason(models.TextChoices):
 
 
 # The acknowledgement feed's schema allows these too; they restock like any reason but NoInventory.
-FEED_ONLY_REASONS = frozenset(
-    {
-        "CarrierCreditDecision",
-        "RiskAssessmentInformationNotValid",
-        "CarrierCoverageFailure",
-        "CustomerReturn",
-        "MerchandiseNotReceived",
-    }
-)
+# A seller never chooses them, but they reach the timeline, the metrics and the inventory ledger.
+FEED_ONLY_REASON_NAMES = {
+    "CarrierCreditDecision": _("Carrier credit decision"),
+    "RiskAssessmentInformationNotValid": _("Risk assessment information not valid"),
+    "CarrierCoverageFailure": _("Carrier coverage failure"),
+    "CustomerReturn": _("Customer return"),
+    "MerchandiseNotReceived": _("Merchandise not received"),
+}
+FEED_ONLY_REASONS = frozenset(FEED_ONLY_REASON_NAMES)
 ALL_REASONS = frozenset(CancelReason.values) | FEED_ONLY_REASONS
 
 # What the buyer reads: the reason explained, never the seller's memo.
@@ -54,6 +54,14 @@ BUYER_EXPLANATIONS = {
 DEFAULT_BUYER_EXPLANATION = pgettext_lazy(
     "buyer email", "The seller was unable to fulfil the order."
 )
+
+
+def reason_name(code: str) -> str:
+    """The seller's words for any cancellation reason code the feeds accept; an unknown code (none
+    is stored, but an old row might hold one) is shown as it is."""
+    if code in CancelReason.values:
+        return str(CancelReason(code).label)
+    return str(FEED_ONLY_REASON_NAMES.get(code, code))
 
 
 def restocks(reason: str) -> bool:

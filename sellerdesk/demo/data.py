@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller, User
@@ -185,7 +186,19 @@ def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Se
     _out_of_stock(created=created, seller=seller)
     _buyer_requests(created=created, rng=rng)
     refund_walkthrough_order(seller=seller)
+    _placed_at_purchase(seller=seller)
     return seller
+
+
+def _placed_at_purchase(*, seller: Seller) -> None:
+    """The demo's orders are made now with purchase dates up to 90 days back; their "order
+    placed" events carry the purchase time, so a timeline starts when the buyer ordered.
+    The inventory ledger keeps the load's times: its rows follow the listings' initial stock."""
+    OrderEvent.objects.filter(order__seller=seller, kind=OrderEvent.Kind.CREATED).update(
+        created_at=Subquery(
+            Order.objects.filter(pk=OuterRef("order_id")).values("purchase_date")[:1]
+        )
+    )
 
 
 BUYER_REASONS = ["Beställde fel storlek", "Hittade den billigare", "Behöver den inte längre"]

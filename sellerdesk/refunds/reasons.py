@@ -89,5 +89,12 @@ BUYER_EXPLANATIONS = {
 DEFAULT_BUYER_EXPLANATION = pgettext_lazy("buyer email", "The seller has refunded you.")
 
 
+def adjustment_reason_name(code: str) -> str:
+    """The seller's words for an adjustment reason code; an unknown code is shown as it is."""
+    if code in AdjustmentReason.values:
+        return str(AdjustmentReason(code).label)
+    return code
+
+
 def refund_explanation(reason: str) -> str:
     return str(BUYER_EXPLANATIONS.get(reason, DEFAULT_BUYER_EXPLANATION))  # type: ignore[call-overload]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.metrics.rates import AT_RISK_FROM, TARGET, window_start
 from sellerdesk.metrics.selectors import (
     DailyRate,
@@ -24,7 +25,6 @@ from sellerdesk.metrics.selectors import (
 )
 from sellerdesk.orders.models import OrderItem
 from sellerdesk.web.metrics_forms import OrdersBehindForm
-from sellerdesk.web.templatetags.sellerdesk import reason_label
 from sellerdesk.web.views import current_seller, seller_required
 
 ORDERS_PER_PAGE = 100
@@ -112,7 +112,7 @@ def _describe(behind: OrdersBehind, *, since: datetime.datetime) -> str:
         described = _(
             "Orders with a cancellation that counts, for the reason %(reason)s, %(period)s"
         )
-        return described % {"reason": reason_label(behind.reason), "period": period}
+        return described % {"reason": reason_name(behind.reason), "period": period}
     if behind.sku:
         return _("Orders with a cancellation of SKU %(sku)s that counts, %(period)s") % {
             "sku": behind.sku,

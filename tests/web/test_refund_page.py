@@ -40,7 +40,7 @@ def test_refund_after_partial_shipment_cancels_and_refunds_the_rest(seller, sell
     order.refresh_from_db()
     assert order.status == "Shipped"
     detail = seller_client.get(reverse("orders:detail", args=[order.amazon_order_id]))
-    assert "375.00 SEK" in detail.content.decode()
+    assert "375,00 SEK" in detail.content.decode()
 
 
 def test_over_refund_shows_the_error_and_changes_nothing(seller, seller_client):
