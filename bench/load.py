@@ -1,13 +1,16 @@
 """Seller Desk load benchmark: many signed-in sellers at once over real HTTP.
 
     .venv/bin/python -m bench.load [--users 16] [--seconds 60] [--workers 4] [--threads 1]
+                                   [--servers 1]
 
 Runs gunicorn as docs/operations.md recommends on the million-order benchmark database of
 `make bench` (var/bench/, generated there if missing), then Locust (bench/load_users.py) with
 --users concurrent sellers, each with a session of its own, going round the first page, a status
 tab, a search by order id, the next page and a cancellation without pausing, for --seconds.
-Reports pages/s, the median, p95 and p99 of the response times and the errors, per operation and
-in all. The load generator runs on the same machine as the server: its CPU is not the server's.
+With --servers 2, two gunicorn instances on two ports stand for two hosts behind a proxy, the
+users split between them: any of them serves any session. Reports pages/s, the median, p95 and
+p99 of the response times and the errors, per operation and in all. The load generator runs on
+the same machine as the server: its CPU is not the server's.
 """
 
 import argparse
@@ -22,7 +25,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench import run as bench_data  # first: sets Django up on the benchmark database
@@ -52,25 +55,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn instances (hosts)")
     args = parser.parse_args()
     bench_data.prepare(regenerate=False, cancellations=args.users * CANCELS_PER_USER)
-    port = free_port()
-    PLAN_FILE.write_text(json.dumps(plan(users=args.users, port=port)))
+    ports: list[int] = []
+    while len(ports) < args.servers:
+        ports = sorted({*ports, free_port()})
+    PLAN_FILE.write_text(json.dumps(plan(users=args.users, ports=ports)))
     connection.close()
     print(
-        f"{args.users} sellers for {args.seconds} s against gunicorn --workers {args.workers}"
-        f" --threads {args.threads} on {settings.DATABASES['default']['ENGINE']};"
+        f"{args.users} sellers for {args.seconds} s against {args.servers} x gunicorn --workers"
+        f" {args.workers} --threads {args.threads} on {settings.DATABASES['default']['ENGINE']};"
         f" load average before: {os.getloadavg()[0]:.2f}",
         flush=True,
     )
-    with gunicorn(port=port, workers=args.workers, threads=args.threads):
-        warm_up(port=port, requests=8 * args.workers * args.threads)
-        locust(port=port, users=args.users, seconds=args.seconds)
+    with ExitStack() as servers:
+        for port in ports:
+            servers.enter_context(gunicorn(port=port, workers=args.workers, threads=args.threads))
+            warm_up(port=port, requests=8 * args.workers * args.threads)
+        locust(port=ports[0], users=args.users, seconds=args.seconds)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     report(Path(f"{STATS_PREFIX}_stats.csv"))
 
 
-def plan(*, users: int, port: int) -> dict[str, object]:
+def plan(*, users: int, ports: list[int]) -> dict[str, object]:
     """A session per user (signed in the way a browser's sign-in leaves it), the orders each
     cancels (distinct Unshipped orders of the benchmark seller) and the ids searched."""
     seller = generate.bench_seller()
@@ -99,7 +107,7 @@ def plan(*, users: int, port: int) -> dict[str, object]:
         )
     return {
         "host_name": "127.0.0.1",
-        "port": port,
+        "ports": ports,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "users": sessions,
         "search": searched,

@@ -23,7 +23,10 @@ USERS = count()
 
 class Seller(FastHttpUser):
     def on_start(self) -> None:
-        plan = PLAN["users"][next(USERS) % len(PLAN["users"])]
+        number = next(USERS)
+        plan = PLAN["users"][number % len(PLAN["users"])]
+        port = PLAN["ports"][number % len(PLAN["ports"])]
+        self.client.base_url = f"http://{PLAN['host_name']}:{port}"  # its host behind the proxy
         self.client.cookiejar.set_cookie(_cookie(PLAN["session_cookie"], plan["session"]))
         self.to_cancel: list[str] = list(plan["orders"])
         self.searches = iter(_cycle(PLAN["search"], offset=len(self.to_cancel)))
