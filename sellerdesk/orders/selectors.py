@@ -1,6 +1,7 @@
 """Reads on orders, always for the acting seller."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,6 +65,18 @@ def order_get(*, seller: Seller, amazon_order_id: str) -> Order:
     if order is None:
         raise OrderNotFound(amazon_order_id)
     return order
+
+
+def orders_existing(*, seller: Seller, amazon_order_ids: Iterable[str]) -> set[str]:
+    """Those of the order ids that are the seller's orders."""
+    wanted = {order_id for order_id in amazon_order_ids if order_id}
+    if not wanted:
+        return set()
+    return set(
+        Order.objects.filter(seller=seller, amazon_order_id__in=wanted).values_list(
+            "amazon_order_id", flat=True
+        )
+    )
 
 
 def order_timeline(*, order: Order) -> list[OrderEvent]:
