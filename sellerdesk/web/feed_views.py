@@ -13,6 +13,7 @@ from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.kinds import CANCELLATION, MessageKey, feed_kind, upload_kind, upload_template
 from sellerdesk.feeds.models import Feed
 from sellerdesk.feeds.parsers.sniff import HEAD_BYTES, is_xml
+from sellerdesk.feeds.selections import selection_outcome
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
@@ -108,6 +109,7 @@ def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
         ),
         "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
         "by_sku": feed_kind(feed.feed_type).keyed_by is MessageKey.SKU,
+        "selection": selection_outcome(feed),
     }
     # The page polls for its progress while the feed runs; the reply carries the results so far,
     # so the last one brings the finished counts and every error and warning at once.
