@@ -80,7 +80,7 @@ def orders_existing(*, seller: Seller, amazon_order_ids: Iterable[str]) -> set[s
 
 
 def order_timeline(*, order: Order) -> list[OrderEvent]:
-    return list(order.events.select_related("actor", "email").order_by("created_at", "pk"))
+    return list(order.events.select_related("actor", "email", "feed").order_by("created_at", "pk"))
 
 
 def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -> OutboundEmail:
