@@ -16,6 +16,7 @@ from sellerdesk.cancellations.reasons import ALL_REASONS
 from sellerdesk.cancellations.units import UnitCancellations
 from sellerdesk.core.batches import Accepted, Outcome, requests_judge, sole
 from sellerdesk.core.errors import ErrorCode, InvalidInput
+from sellerdesk.feeds.models import Feed
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.locks import locked_order, order_items_lock, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent
@@ -101,6 +102,7 @@ def orders_cancel(
     requests: Sequence[CancelRequest],
     actor: User | None,
     source: str,
+    feed: Feed | None = None,
 ) -> list[Outcome[CancelRequest]]:
     """Cancel many orders in one transaction. Locks orders, then their items, then the
     listings, each in primary-key order, so that concurrent batches cannot deadlock."""
@@ -124,6 +126,7 @@ def orders_cancel(
                 memo=memo,
                 actor=actor,
                 source=source,
+                feed=feed,
             )
             return Accepted(events=(event,))
 

@@ -19,6 +19,7 @@ from sellerdesk.catalog.models import InventoryLedgerEntry
 from sellerdesk.catalog.services import StockChange, listings_stock_change
 from sellerdesk.core.bulk import rows_insert, rows_update
 from sellerdesk.core.errors import ErrorCode, NothingToDo
+from sellerdesk.feeds.models import Feed
 from sellerdesk.metrics.alerts import rate_alert_check_queue
 from sellerdesk.metrics.rules import counts_toward_rate
 from sellerdesk.notifications.models import OutboundEmail
@@ -50,6 +51,7 @@ class UnitCancellations:
         memo: str,
         actor: User | None,
         source: str,
+        feed: Feed | None = None,
         data: Mapping[str, object] | None = None,
     ) -> OrderEvent:
         """Cancel units of the locked order's items: every unshipped unit when `quantities` is
@@ -81,6 +83,7 @@ class UnitCancellations:
             order=order,
             kind=OrderEvent.Kind.CANCELLED,
             source=source,
+            feed=feed,
             actor=actor,
             reason=reason,
             memo=memo,

@@ -123,6 +123,14 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.feed_id
 
+    @property
+    def kind_label(self) -> str:
+        """What the seller knows it as: its feed type (an order adjustment file, a shipment
+        confirmation feed...), or, for a selection on Manage Orders, the selection."""
+        if self.source == Feed.Source.SELECTION:
+            return str(self.get_source_display())
+        return str(self.get_feed_type_display())
+
 
 class FeedResult(models.Model):
     """An Error or Warning for one message; messages that went through leave only counts."""

@@ -97,7 +97,7 @@ def feed_create(
     marketplace_ids: list[str] | None = None,
     source: str = Feed.Source.API,
     dry_run: bool = False,
-    options: dict[str, str] | None = None,
+    options: dict[str, object] | None = None,
     created_by: User | None = None,
 ) -> Feed:
     if feed_type not in ACCEPTED_FEED_TYPES:
@@ -146,7 +146,7 @@ def feed_submit(
     filename: str,
     source: str,
     dry_run: bool = False,
-    options: dict[str, str] | None = None,
+    options: dict[str, object] | None = None,
     created_by: User | None = None,
 ) -> Feed:
     """Upload and submit in one step: a web upload, or a selection on Manage Orders."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.core.batches import Accepted, Outcome, requests_judge
 from sellerdesk.core.errors import ErrorCode, InvalidTransition
+from sellerdesk.feeds.models import Feed
 from sellerdesk.orders.locks import locked_order, orders_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderStatus
 
@@ -22,7 +23,11 @@ class AcknowledgeRequest:
 
 
 def orders_acknowledge(
-    *, seller: Seller, requests: Sequence[AcknowledgeRequest], actor: User | None
+    *,
+    seller: Seller,
+    requests: Sequence[AcknowledgeRequest],
+    actor: User | None,
+    feed: Feed | None = None,
 ) -> list[Outcome[AcknowledgeRequest]]:
     """Record each acknowledgement with an event, in one transaction."""
     if not requests:
@@ -47,6 +52,7 @@ def orders_acknowledge(
                 order=order,
                 kind=OrderEvent.Kind.ACKNOWLEDGED,
                 source=OrderEvent.Source.FEED,
+                feed=feed,
                 actor=actor,
                 data={"merchant_order_id": request.merchant_order_id},
             )

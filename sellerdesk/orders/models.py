@@ -131,7 +131,7 @@ class OrderEvent(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("Seller Desk")
         BULK = "bulk", _("Bulk selection")
-        FILE = "file", _("Order cancellation file")
+        FILE = "file", _("Uploaded file")
         FEED = "feed", _("Feed")
         API = "api", _("API")
         MARKETPLACE = "marketplace", _("Marketplace")
@@ -147,6 +147,10 @@ class OrderEvent(models.Model):
     reason = models.CharField(max_length=40, blank=True)
     memo = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The file or feed whose message made the change: the timeline names its kind.
+    feed = models.ForeignKey(
+        "feeds.Feed", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

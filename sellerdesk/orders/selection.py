@@ -1,7 +1,7 @@
 """What a selection on Manage Orders holds: explicit order ids, or every order matching a
 filter. Reads only; the cancellation itself runs as a feed."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -35,11 +35,26 @@ class SelectionSummary:
 
     @property
     def skipped(self) -> dict[str, int]:
-        return {s: n for s, n in self.by_status.items() if s != OrderStatus.UNSHIPPED and n}
+        return skipped_of(self.by_status)
 
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
+
+    @property
+    def announced(self) -> str:
+        return counts_text(self.by_status)
+
+
+def skipped_of(by_status: Mapping[str, int]) -> dict[str, int]:
+    """The orders a cancellation leaves as they are, by status: all but the unshipped."""
+    return {s: n for s, n in sorted(by_status.items()) if s != OrderStatus.UNSHIPPED and n}
+
+
+def counts_text(by_status: Mapping[str, int]) -> str:
+    """Orders by status as one line, e.g. "Canceled=1;Unshipped=2": what a confirmation
+    announced, to be checked against the selection when it is confirmed."""
+    return ";".join(f"{status}={count}" for status, count in sorted(by_status.items()) if count)
 
 
 def selection_summarize(
@@ -66,10 +81,11 @@ def selection_summarize(
     )
 
 
-def selection_order_ids(*, seller: Seller, selection: Selection) -> Iterator[str]:
+def selection_statuses(*, seller: Seller, selection: Selection) -> Iterator[tuple[str, str]]:
+    """Each selected order's id and status, in one read."""
     yield from (
         selection.orders(seller=seller)
         .order_by("pk")
-        .values_list("amazon_order_id", flat=True)
+        .values_list("amazon_order_id", "status")
         .iterator(chunk_size=2000)
     )

@@ -1,6 +1,7 @@
 """Reads on orders, always for the acting seller."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -66,8 +67,20 @@ def order_get(*, seller: Seller, amazon_order_id: str) -> Order:
     return order
 
 
+def orders_existing(*, seller: Seller, amazon_order_ids: Iterable[str]) -> set[str]:
+    """Those of the order ids that are the seller's orders."""
+    wanted = {order_id for order_id in amazon_order_ids if order_id}
+    if not wanted:
+        return set()
+    return set(
+        Order.objects.filter(seller=seller, amazon_order_id__in=wanted).values_list(
+            "amazon_order_id", flat=True
+        )
+    )
+
+
 def order_timeline(*, order: Order) -> list[OrderEvent]:
-    return list(order.events.select_related("actor", "email").order_by("created_at", "pk"))
+    return list(order.events.select_related("actor", "email", "feed").order_by("created_at", "pk"))
 
 
 def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -> OutboundEmail:

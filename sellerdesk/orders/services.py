@@ -21,6 +21,7 @@ from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 from sellerdesk.core.ids import is_order_id, new_order_id, new_order_item_id
 from sellerdesk.core.money import money
 from sellerdesk.core.text import is_one_line
+from sellerdesk.feeds.models import Feed
 from sellerdesk.orders.locks import order_lock
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
@@ -46,6 +47,7 @@ def order_event_record(
     reason: str = "",
     memo: str = "",
     data: dict[str, Any] | None = None,
+    feed: Feed | None = None,
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,
@@ -55,6 +57,7 @@ def order_event_record(
         reason=reason,
         memo=memo,
         data=data or {},
+        feed=feed,
     )
 
 
@@ -184,6 +187,7 @@ def order_confirm_shipment(
     ship_date: datetime.date | None = None,
     quantities: Mapping[str, int | None] | None = None,
     source: str = OrderEvent.Source.WEB,
+    feed: Feed | None = None,
 ) -> Order:
     """Confirm shipment of all unshipped units, or of `quantities` by order item id.
     The first confirmation charges the buyer for the order."""
@@ -215,6 +219,7 @@ def order_confirm_shipment(
             order=order,
             kind=OrderEvent.Kind.SHIPMENT_CONFIRMED,
             source=source,
+            feed=feed,
             actor=actor,
             data={
                 "carrier": carrier,

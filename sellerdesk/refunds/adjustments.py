@@ -35,6 +35,7 @@ from sellerdesk.core.errors import (
     InvalidTransition,
     NothingToDo,
 )
+from sellerdesk.feeds.models import Feed
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.locks import locked_order, order_items_lock, orders_lock
@@ -106,6 +107,7 @@ def orders_adjust(
     requests: Sequence[AdjustmentRequest],
     actor: User | None,
     source: str,
+    feed: Feed | None = None,
 ) -> list[Outcome[AdjustmentRequest]]:
     """Adjust many orders in one transaction. Locks orders, then their items, then the
     listings of cancelled units, each in primary-key order, as cancellations do."""
@@ -143,6 +145,7 @@ def orders_adjust(
                 request=request,
                 actor=actor,
                 source=source,
+                feed=feed,
                 batch=batch,
             )
 
@@ -174,6 +177,7 @@ def _adjust_one(
     request: AdjustmentRequest,
     actor: User | None,
     source: str,
+    feed: Feed | None,
     batch: _Batch,
 ) -> Accepted:
     """Check one request against the locked rows (as changed by earlier requests of the batch)
@@ -226,7 +230,7 @@ def _adjust_one(
             % {"net": net, "currency": order.currency},
             code=ErrorCode.NOT_A_CREDIT,
         )
-    event, cancellations = _apply(order, items, new, memo, net, actor, source, batch)
+    event, cancellations = _apply(order, items, new, memo, net, actor, source, feed, batch)
     return Accepted(
         events=(*cancellations, event), warnings=tuple(_already_applied(line) for line in repeated)
     )
@@ -330,6 +334,7 @@ def _apply(
     net: Decimal,
     actor: User | None,
     source: str,
+    feed: Feed | None,
     batch: _Batch,
 ) -> tuple[OrderEvent, list[OrderEvent]]:
     # Units cancelled, by the cancellation reason they stand for: one cancellation each. They
@@ -350,6 +355,7 @@ def _apply(
             memo=memo,
             actor=actor,
             source=source,
+            feed=feed,
             data={"by_adjustment": True},
         )
         for reason, quantities in cancelled.items()
@@ -366,6 +372,7 @@ def _apply(
         order=order,
         kind=OrderEvent.Kind.REFUNDED,
         source=source,
+        feed=feed,
         actor=actor,
         reason=line_reasons.pop() if len(line_reasons) == 1 else "",
         memo=memo,

@@ -13,9 +13,11 @@ from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.kinds import CANCELLATION, MessageKey, feed_kind, upload_kind, upload_template
 from sellerdesk.feeds.models import Feed
 from sellerdesk.feeds.parsers.sniff import HEAD_BYTES, is_xml
+from sellerdesk.feeds.selections import selection_outcome
 from sellerdesk.feeds.selectors import feed_get, feeds_recent
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
+from sellerdesk.orders.selectors import orders_existing
 from sellerdesk.web.forms import UploadForm
 from sellerdesk.web.views import current_seller, seller_required
 
@@ -90,7 +92,9 @@ def history(request: HttpRequest) -> HttpResponse:
 @seller_required
 def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
     feed = feed_get(seller=current_seller(request), feed_id=feed_id)
-    results = Paginator(feed.results.order_by("position", "message_code"), RESULTS_PER_PAGE)
+    results = Paginator(
+        feed.results.order_by("position", "message_code"), RESULTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     rate = cancellation_rate(seller=feed.seller)
     context = {
         "feed": feed,
@@ -98,10 +102,17 @@ def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
         "rate_after": cancellation_rate_after(
             rate=rate, more_cancelled=feed.projected_cancellations
         ),
-        "results": results.get_page(request.GET.get("page")),
+        "results": results,
+        # The report's orders that exist link to their pages; an unknown order id cannot.
+        "linked_orders": orders_existing(
+            seller=feed.seller, amazon_order_ids=(result.amazon_order_id for result in results)
+        ),
         "running": feed.processing_status in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS},
         "by_sku": feed_kind(feed.feed_type).keyed_by is MessageKey.SKU,
+        "selection": selection_outcome(feed),
     }
+    # The page polls for its progress while the feed runs; the reply carries the results so far,
+    # so the last one brings the finished counts and every error and warning at once.
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/feeds/_progress.html", context)
     return render(request, "web/feeds/detail.html", context)

@@ -1,7 +1,11 @@
 """Cancel a selection of orders, or every order matching a filter: a confirmation page that
 says what will happen, then a background feed that ends in a processing report."""
 
+import contextlib
+import functools
+import tempfile
 from collections.abc import Iterator
+from typing import IO
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -12,18 +16,21 @@ from django.views.decorators.http import require_POST
 from sellerdesk.accounts.models import Seller
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.selections import SELECTED
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selection import (
     MAX_EXPLICIT,
     Selection,
-    selection_order_ids,
+    counts_text,
+    selection_statuses,
     selection_summarize,
 )
 from sellerdesk.web.forms import CancelOrderForm, OrderFilterForm
 from sellerdesk.web.views import current_seller, seller_required
 
+SPOOL_BYTES = 1024 * 1024  # a selection's file beyond this is spooled to disk
 FILE_HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
 # What "All orders matching this filter" carries from Manage Orders to the confirmation.
 FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested")
@@ -50,23 +57,27 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
     seller = current_seller(request)
     form = CancelOrderForm(request.POST if "confirm" in request.POST else None)
     if form.is_bound and form.is_valid():
-        reason, memo = form.cleaned_data["reason"], form.cleaned_data["memo"]
         try:
-            feed = feed_submit(
-                seller=seller,
-                feed_type=FeedType.ORDER_CANCELLATION_FILE,
-                chunks=_cancellation_file(seller=seller, selection=selection, reason=reason),
-                content_type="text/tab-separated-values",
-                filename="",
-                source=Feed.Source.SELECTION,
-                options={"reason": reason, "memo": memo},
-                created_by=request.user,  # type: ignore[arg-type]
+            feed = _submit(
+                request,
+                selection=selection,
+                reason=form.cleaned_data["reason"],
+                memo=form.cleaned_data["memo"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The cancellation of the selected orders has started."))
-            return redirect("feeds:detail", feed_id=feed.feed_id)
+            if feed is None:
+                form.add_error(
+                    None,
+                    _(
+                        "The selected orders changed since this page was shown: nothing was "
+                        "cancelled. Check the new numbers and confirm again."
+                    ),
+                )
+            else:
+                messages.success(request, _("The cancellation of the selected orders has started."))
+                return redirect("feeds:detail", feed_id=feed.feed_id)
     summary = selection_summarize(seller=seller, selection=selection)
     eligible = selection.orders(seller=seller).filter(status=OrderStatus.UNSHIPPED)
     return render(
@@ -75,9 +86,6 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "summary": summary,
-            "skipped": [
-                (OrderStatus(status).label, count) for status, count in summary.skipped.items()
-            ],
             "selection": selection,
             "selection_fields": _selection_fields(request.POST),
             "rate_now": cancellation_rate(seller=seller),
@@ -85,6 +93,28 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
         },
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _submit(request: HttpRequest, *, selection: Selection, reason: str, memo: str) -> Feed | None:
+    """Start the selection's cancellation, with the counts that the confirmation announced;
+    None, and nothing started, when the selection no longer has them."""
+    seller = current_seller(request)
+    with _cancellation_file(seller=seller, selection=selection, reason=reason) as (
+        file,
+        by_status,
+    ):
+        if counts_text(by_status) != request.POST.get("announced"):
+            return None
+        return feed_submit(
+            seller=seller,
+            feed_type=FeedType.ORDER_CANCELLATION_FILE,
+            chunks=iter(functools.partial(file.read, SPOOL_BYTES), b""),
+            content_type="text/tab-separated-values",
+            filename="",
+            source=Feed.Source.SELECTION,
+            options={"reason": reason, "memo": memo, SELECTED: by_status},
+            created_by=request.user,  # type: ignore[arg-type]
+        )
 
 
 def _selection(data: QueryDict) -> Selection | None:
@@ -102,14 +132,18 @@ def _selection_fields(data: QueryDict) -> list[tuple[str, str]]:
     return [(name, value) for name in names for value in data.getlist(name)]
 
 
-def _cancellation_file(*, seller: Seller, selection: Selection, reason: str) -> Iterator[bytes]:
-    """The selection as an Order Cancellation file: one whole-order row per selected order."""
-    yield FILE_HEADER.encode()
-    rows: list[str] = []
-    for order_id in selection_order_ids(seller=seller, selection=selection):
-        rows.append(f"{order_id}\t{reason}\t\n")
-        if len(rows) == 1000:
-            yield "".join(rows).encode()
-            rows = []
-    if rows:
-        yield "".join(rows).encode()
+@contextlib.contextmanager
+def _cancellation_file(
+    *, seller: Seller, selection: Selection, reason: str
+) -> Iterator[tuple[IO[bytes], dict[str, int]]]:
+    """The selection as an Order Cancellation file, a whole-order row per unshipped order, and
+    the selected orders by status, counted in the same read."""
+    by_status: dict[str, int] = {}
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
+        file.write(FILE_HEADER.encode())
+        for order_id, status in selection_statuses(seller=seller, selection=selection):
+            by_status[status] = by_status.get(status, 0) + 1
+            if status == OrderStatus.UNSHIPPED:
+                file.write(f"{order_id}\t{reason}\t\n".encode())
+        file.seek(0)
+        yield file, by_status

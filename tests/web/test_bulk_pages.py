@@ -126,17 +126,29 @@ def test_selection_confirmation_shows_what_will_happen_then_cancels(seller, sell
 
     done = seller_client.post(
         reverse("orders:cancel_selected"),
-        {"order": selected, "confirm": "1", "reason": "NoInventory", "memo": "Slut"},
+        {
+            "order": selected,
+            "confirm": "1",
+            "reason": "NoInventory",
+            "memo": "Slut",
+            "announced": announced(page),
+        },
     )
     run_tasks()
 
     feed = Feed.objects.get()
     assert done["Location"] == reverse("feeds:detail", args=[feed.feed_id])
     feed.refresh_from_db()
-    assert (feed.source, feed.messages_successful, feed.messages_with_error) == ("selection", 3, 1)
+    assert (feed.source, feed.messages_processed, feed.messages_with_error) == ("selection", 3, 0)
     assert Order.objects.filter(status="Canceled").count() == 3
     event = unshipped[0].events.get(kind="cancelled")
     assert (event.source, event.reason, event.memo) == ("bulk", "NoInventory", "Slut")
+
+
+def announced(page: str) -> str:
+    match = re.search(r'name="announced" value="([^"]*)"', page)
+    assert match, "the confirmation carries what it announced"
+    return match.group(1)
 
 
 def test_selecting_all_matching_a_filter(seller, seller_client):
@@ -146,10 +158,17 @@ def test_selecting_all_matching_a_filter(seller, seller_client):
 
     confirm = seller_client.post(reverse("orders:cancel_selected"), {"all": "1", "q": "Holm"})
 
-    assert re.search(r'class="selected-count">1<', confirm.content.decode())
+    page = confirm.content.decode()
+    assert re.search(r'class="selected-count">1<', page)
     seller_client.post(
         reverse("orders:cancel_selected"),
-        {"all": "1", "q": "Holm", "confirm": "1", "reason": "PricingError"},
+        {
+            "all": "1",
+            "q": "Holm",
+            "confirm": "1",
+            "reason": "PricingError",
+            "announced": announced(page),
+        },
     )
     run_tasks()
     assert list(Order.objects.filter(status="Canceled").values_list("pk", flat=True)) == [kept.pk]

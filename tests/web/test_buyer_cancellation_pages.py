@@ -179,8 +179,11 @@ def test_selecting_all_requested_orders_cancels_only_those(seller, english_clien
     data = {"all": "1", "buyer_requested": "1"}
 
     confirm = english_client.post(reverse("orders:cancel_selected"), data)
+    announced = re.search(r'name="announced" value="([^"]*)"', confirm.content.decode())
+    assert announced is not None
     english_client.post(
-        reverse("orders:cancel_selected"), {**data, "confirm": "1", "reason": "BuyerCanceled"}
+        reverse("orders:cancel_selected"),
+        {**data, "confirm": "1", "reason": "BuyerCanceled", "announced": announced.group(1)},
     )
     run_tasks()
 

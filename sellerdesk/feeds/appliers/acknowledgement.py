@@ -44,6 +44,7 @@ def acknowledgements_apply(
         requests=requests,
         actor=feed.created_by,
         source=event_source(feed),
+        feed=feed,
     )
     acknowledged = orders_acknowledge(
         seller=feed.seller,
@@ -55,6 +56,7 @@ def acknowledgements_apply(
             for _, record in acknowledgements
         ],
         actor=feed.created_by,
+        feed=feed,
     )
     for (position, record), outcome in zip(
         [*cancels, *acknowledgements], [*outcomes, *acknowledged], strict=True

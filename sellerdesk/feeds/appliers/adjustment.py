@@ -23,6 +23,7 @@ def adjustments_apply(*, feed: Feed, messages: Sequence[Positioned[Adjustment]])
         ],
         actor=feed.created_by,
         source=event_source(feed),
+        feed=feed,
     )
     results: list[FeedResult] = []
     for (position, record), outcome in zip(messages, outcomes, strict=True):

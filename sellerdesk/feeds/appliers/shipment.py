@@ -25,6 +25,7 @@ def shipments_apply(*, feed: Feed, messages: Sequence[Positioned[ShipmentConfirm
             ship_date=timezone.localdate(shipment.fulfillment_date),
             quantities={item.order_item_id: item.quantity for item in shipment.items} or None,
             source=event_source(feed),
+            feed=feed,
         )
         return Accepted()
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats
 
 from sellerdesk.cancellations.reasons import reason_name
+from sellerdesk.orders.models import OrderStatus
 from sellerdesk.refunds.reasons import adjustment_reason_name
 
 register = template.Library()
@@ -19,6 +20,12 @@ def reason_label(code: str) -> str:
 def adjustment_reason_label(code: str) -> str:
     """The seller's words for an adjustment reason code."""
     return adjustment_reason_name(code)
+
+
+@register.filter
+def order_status_label(status: str) -> str:
+    """The seller's words for an order status."""
+    return str(OrderStatus(status).label)
 
 
 @register.filter
