@@ -37,7 +37,12 @@ from sellerdesk.orders.selectors import (
 from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship
 from sellerdesk.refunds.adjustments import order_adjust
-from sellerdesk.refunds.selectors import item_refunds, order_is_charged, order_refunds
+from sellerdesk.refunds.selectors import (
+    item_refunds,
+    order_balance,
+    order_is_charged,
+    order_refunds,
+)
 from sellerdesk.web.cancel_previews import order_cancel_previews
 from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilterForm
 from sellerdesk.web.refund_forms import RefundForm
@@ -121,6 +126,7 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
             "can_ship": can_ship(order.status),
             "can_refund": order_is_charged(order=order),
             "refunds": order_refunds(order=order),
+            "balance": order_balance(order=order),
         },
     )
 
