@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import User
-from sellerdesk.cancellations.reasons import restocks
-from sellerdesk.catalog.models import InventoryLedgerEntry
-from sellerdesk.catalog.services import StockChange, listings_stock_change
+from sellerdesk.cancellations.stock import restock_change
+from sellerdesk.catalog.services import listings_stock_change
 from sellerdesk.core.bulk import rows_insert, rows_update
 from sellerdesk.core.errors import ErrorCode, NothingToDo
 from sellerdesk.feeds.models import Feed
@@ -117,7 +116,13 @@ class UnitCancellations:
         rate_alert_check_queue(events=self.events)
         listings_stock_change(
             changes=[
-                _restock(event=event, listing_id=listing_id, units=by_listing[listing_id])
+                restock_change(
+                    reason=event.reason,
+                    listing_id=listing_id,
+                    units=by_listing[listing_id],
+                    order_id=event.order_id,
+                    event_id=event.pk,
+                )
                 for event, by_listing in self.restocks
                 for listing_id in sorted(by_listing)
             ]
@@ -131,23 +136,3 @@ def _item_line(item: OrderItem, quantity: int) -> dict[str, object]:
         "title": item.title,
         "quantity": quantity,
     }
-
-
-def _restock(*, event: OrderEvent, listing_id: int, units: int) -> StockChange:
-    """The restock policy: the units go back to the listing, but for NoInventory, which empties
-    it so that it stops overselling."""
-    if restocks(event.reason):
-        return StockChange(
-            listing_id=listing_id,
-            cause=InventoryLedgerEntry.Cause.CANCELLATION_RESTOCK,
-            delta=units,
-            order_id=event.order_id,
-            event_id=event.pk,
-        )
-    return StockChange(
-        listing_id=listing_id,
-        cause=InventoryLedgerEntry.Cause.CANCELLATION_NO_INVENTORY,
-        quantity=0,
-        order_id=event.order_id,
-        event_id=event.pk,
-    )

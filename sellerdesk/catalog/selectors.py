@@ -1,6 +1,7 @@
 """Reads on listings and their inventory ledger, always for the acting seller."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
+from sellerdesk.catalog.services import StockChange
 from sellerdesk.core.errors import ErrorCode, NotFound
 
 # A listing with this many units or fewer is low on stock (zero is low too, and flagged apart):
@@ -149,3 +151,43 @@ def ledger_total(*, listing: Listing) -> int:
     """The sum of the listing's ledger deltas: its quantity, unless the two drifted apart."""
     total = listing.ledger.aggregate(total=Coalesce(Sum("delta"), 0))["total"]
     return int(total)
+
+
+@dataclass(frozen=True)
+class StockEffect:
+    """What changes would do to one listing: its quantity now, and after them."""
+
+    listing_id: int
+    sku: str
+    title: str
+    before: int
+    after: int
+
+    @property
+    def empties(self) -> bool:
+        return self.after == 0 < self.before
+
+
+def listings_stock_preview(*, seller: Seller, changes: Sequence[StockChange]) -> list[StockEffect]:
+    """The effect of changes on the seller's listings, by SKU, without applying them: each
+    change applied in the order given, as listings_stock_change would."""
+    listings = Listing.objects.filter(
+        seller=seller, pk__in={change.listing_id for change in changes}
+    ).only("sku", "title", "quantity")
+    quantities = {listing.pk: listing.quantity for listing in listings}
+    for change in changes:
+        if change.listing_id in quantities:
+            quantities[change.listing_id] = change.applied_to(quantities[change.listing_id])
+    return sorted(
+        (
+            StockEffect(
+                listing_id=listing.pk,
+                sku=listing.sku,
+                title=listing.title,
+                before=listing.quantity,
+                after=quantities[listing.pk],
+            )
+            for listing in listings
+        ),
+        key=lambda effect: effect.sku,
+    )

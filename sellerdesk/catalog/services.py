@@ -70,6 +70,10 @@ class StockChange:
     order_id: int | None = None
     event_id: int | None = None
 
+    def applied_to(self, quantity: int) -> int:
+        """The listing's quantity after this change, from `quantity` before it."""
+        return quantity + self.delta if self.quantity is None else self.quantity
+
 
 def listings_stock_change(*, changes: Sequence[StockChange]) -> None:
     """Apply changes in the order given, each with its ledger row, in bulk: the listings locked
@@ -81,9 +85,7 @@ def listings_stock_change(*, changes: Sequence[StockChange]) -> None:
     ledger = []
     for change in changes:
         listing = listings[change.listing_id]
-        new_quantity = (
-            listing.quantity + change.delta if change.quantity is None else change.quantity
-        )
+        new_quantity = change.applied_to(listing.quantity)
         if new_quantity < 0:
             raise InsufficientInventory(
                 f"SKU {listing.sku} has {listing.quantity} units; {-change.delta} requested.",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.metrics.rules import counts_toward_rate
+from sellerdesk.metrics.rules import counts_toward_rate, orders_counting_toward_rate
 from sellerdesk.orders.models import Order, OrderEvent
 
 WINDOW = datetime.timedelta(days=7)
@@ -110,6 +110,28 @@ def cancellation_rate_if_cancelled(
         and counts_toward_rate(order=order, reason=reason, source=OrderEvent.Source.WEB)
     )
     return cancellation_rate_after(rate=rate, more_cancelled=int(adds))
+
+
+def cancellation_rate_if_selection_cancelled(
+    *,
+    rate: CancellationRate,
+    seller: Seller,
+    orders: QuerySet[Order],
+    reason: str,
+    source: str,
+    now: datetime.datetime | None = None,
+) -> CancellationRate:
+    """The rate after the seller cancels these orders with reason: one more cancelled order for
+    each that the cancellation counts for (see rules.py), in the window and not counted yet."""
+    counting = orders_counting_toward_rate(orders, reason=reason, source=source)
+    more = (
+        Order.objects.filter(
+            seller=seller, purchase_date__gte=window_start(now), rate_cancelled=False
+        )
+        .filter(pk__in=counting.values("pk"))
+        .count()
+    )
+    return cancellation_rate_after(rate=rate, more_cancelled=more)
 
 
 def first_cancellations_in_window(

@@ -159,3 +159,12 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_name(self) -> str:
+        """The event's name on the timeline. A cancellation that leaves the order open names
+        the items it cancelled: it did not cancel the order."""
+        if self.kind == self.Kind.CANCELLED and not self.data.get("whole_order", True):
+            lines = ", ".join(f"{line['sku']} × {line['quantity']}" for line in self.data["items"])
+            return str(_("Items cancelled: %(items)s")) % {"items": lines}
+        return str(self.get_kind_display())

@@ -27,7 +27,10 @@ class Selection:
 @dataclass(frozen=True)
 class SelectionSummary:
     by_status: dict[str, int]
-    units_by_sku: list[tuple[str, str, int]]
+    # The unshipped units of the orders to cancel, by listing: the listings with most.
+    units_by_listing: dict[int, int]
+    # Of the orders to cancel, those whose buyer asked the marketplace to cancel.
+    buyer_requested: int
 
     @property
     def eligible(self) -> int:
@@ -67,17 +70,23 @@ def selection_summarize(
         .annotate(count=Count("pk"))
         .values_list("status", "count")
     )
+    eligible = orders.filter(status=OrderStatus.UNSHIPPED)
     units = (
-        OrderItem.objects.filter(order__in=orders.filter(status=OrderStatus.UNSHIPPED))
-        .values("seller_sku", "title")
+        OrderItem.objects.filter(order__in=eligible)
+        .values("listing_id")
         .annotate(
             units=Sum(F("quantity_ordered") - F("quantity_shipped") - F("quantity_cancelled"))
         )
-        .order_by("-units", "seller_sku")[:sku_limit]
+        .order_by("-units", "listing_id")[:sku_limit]
     )
     return SelectionSummary(
         by_status=by_status,
-        units_by_sku=[(row["seller_sku"], row["title"], row["units"]) for row in units],
+        units_by_listing={row["listing_id"]: row["units"] for row in units},
+        buyer_requested=(
+            eligible.filter(buyer_cancel_requested_at__isnull=False).count()
+            if by_status.get(OrderStatus.UNSHIPPED)
+            else 0
+        ),
     )
 
 

@@ -1,9 +1,11 @@
 """What was charged and refunded: for the order page, the refund form and the service's caps."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
 
+from sellerdesk.core.money import money
 from sellerdesk.orders.models import Order, OrderItem
 from sellerdesk.refunds.models import Charge, Refund
 from sellerdesk.refunds.reasons import CHARGED_FIELDS, Component
@@ -51,3 +53,49 @@ def refunded_by_item(items_by_order: dict[int, list[OrderItem]]) -> dict[int, di
         .annotate(*[Sum(name) for name in names])
     )
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
+
+
+@dataclass(frozen=True)
+class OrderBalance:
+    """The order's money: its total as placed, the value of the units cancelled without a
+    refund (a refund that cancels units returns their money itself), what was refunded, and
+    what remains."""
+
+    total: Decimal
+    cancelled: Decimal
+    refunded: Decimal
+    currency: str
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.cancelled - self.refunded
+
+
+def order_balance(*, order: Order) -> OrderBalance:
+    rows = (
+        Refund.objects.filter(order=order)
+        .values_list("order_item_id")
+        .annotate(Sum("quantity_cancelled"), Sum("amount"))
+        .order_by()
+    )
+    units_refunded = {item_pk: units for item_pk, units, _amount in rows}
+    return OrderBalance(
+        total=order.order_total,
+        cancelled=sum(
+            (
+                _units_value(item, item.quantity_cancelled - units_refunded.get(item.pk, 0))
+                for item in order.items.all()
+            ),
+            ZERO,
+        ),
+        refunded=sum((amount for _item_pk, _units, amount in rows), ZERO),
+        currency=order.currency,
+    )
+
+
+def _units_value(item: OrderItem, units: int) -> Decimal:
+    """Units' share of everything the item costs: price, shipping and their taxes."""
+    if not units:
+        return ZERO
+    amount = item.item_price + item.item_tax + item.shipping_price + item.shipping_tax
+    return money(amount * units / item.quantity_ordered)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.selections import SELECTED
 from sellerdesk.feeds.services import feed_submit
-from sellerdesk.metrics.rates import cancellation_rate
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selection import (
     MAX_EXPLICIT,
@@ -27,6 +27,7 @@ from sellerdesk.orders.selection import (
     selection_statuses,
     selection_summarize,
 )
+from sellerdesk.web.cancel_previews import selection_cancel_previews
 from sellerdesk.web.forms import CancelOrderForm, OrderFilterForm
 from sellerdesk.web.views import current_seller, seller_required
 
@@ -79,6 +80,10 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The cancellation of the selected orders has started."))
                 return redirect("feeds:detail", feed_id=feed.feed_id)
     summary = selection_summarize(seller=seller, selection=selection)
+    if not form.is_bound and summary.eligible and summary.buyer_requested == summary.eligible:
+        # Every order to cancel has the buyer's request: as on the cancel page of one such
+        # order, "Buyer canceled" keeps them out of the rate.
+        form = CancelOrderForm(initial={"reason": CancelReason.BUYER_CANCELED})
     eligible = selection.orders(seller=seller).filter(status=OrderStatus.UNSHIPPED)
     return render(
         request,
@@ -88,8 +93,9 @@ def cancel_selected(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "selection": selection,
             "selection_fields": _selection_fields(request.POST),
-            "rate_now": cancellation_rate(seller=seller),
-            "rate_after": cancellation_rate(seller=seller, also_cancelling=eligible),
+            **selection_cancel_previews(
+                seller=seller, orders=eligible, units_by_listing=summary.units_by_listing
+            ),
         },
         status=422 if form.is_bound and form.errors else 200,
     )

@@ -10,6 +10,7 @@ orders_patterns = [
     path("cancel-selected/", selection_views.cancel_selected, name="cancel_selected"),
     path("<str:order_id>/", views.order_detail, name="detail"),
     path("<str:order_id>/cancel/", views.order_cancel_view, name="cancel"),
+    path("<str:order_id>/cancel/stock/", views.order_cancel_stock, name="cancel_stock"),
     path("<str:order_id>/confirm-shipment/", views.order_confirm_shipment_view, name="ship"),
     path("<str:order_id>/refund/", views.order_refund_view, name="refund"),
     path("<str:order_id>/emails/<int:email_id>/", views.order_email, name="email"),

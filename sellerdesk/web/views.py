@@ -19,13 +19,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sellerdesk.accounts.services import user_set_language
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import ApplicationError, NotFound
-from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_if_cancelled
 from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
@@ -38,7 +37,13 @@ from sellerdesk.orders.selectors import (
 from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship
 from sellerdesk.refunds.adjustments import order_adjust
-from sellerdesk.refunds.selectors import item_refunds, order_is_charged, order_refunds
+from sellerdesk.refunds.selectors import (
+    item_refunds,
+    order_balance,
+    order_is_charged,
+    order_refunds,
+)
+from sellerdesk.web.cancel_previews import order_cancel_previews
 from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilterForm
 from sellerdesk.web.refund_forms import RefundForm
 
@@ -121,6 +126,7 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
             "can_ship": can_ship(order.status),
             "can_refund": order_is_charged(order=order),
             "refunds": order_refunds(order=order),
+            "balance": order_balance(order=order),
         },
     )
 
@@ -131,9 +137,10 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     # The buyer asked the marketplace to cancel: "Buyer canceled" keeps it out of the rate.
     requested = order.buyer_cancel_requested_at is not None
+    items = list(order.items.all())
     form = CancelItemsForm(
         request.POST or None,
-        items=list(order.items.all()),
+        items=items,
         initial={"reason": CancelReason.BUYER_CANCELED} if requested else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -159,16 +166,32 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
             return redirect("orders:detail", order_id=order_id)
     context: dict[str, Any] = {"order": order, "form": form, "can_cancel": can_cancel(order.status)}
     if context["can_cancel"]:
-        rate = cancellation_rate(seller=current_seller(request))
-        context["rate_now"] = rate
-        context["rate_after"] = cancellation_rate_if_cancelled(
-            rate=rate, order=order, reason=str(form["reason"].value() or "")
+        context |= order_cancel_previews(
+            seller=current_seller(request), order=order, items=items, form=form
         )
+    else:
+        context["can_refund"] = order_is_charged(order=order)
     return render(
         request,
         "web/order_cancel.html",
         context,
         status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@seller_required
+@require_GET
+def order_cancel_stock(request: HttpRequest, order_id: str) -> HttpResponse:
+    """The cancel page's stock preview for the scope and quantities being entered: the page
+    asks for it (htmx) when they change."""
+    order = order_get(seller=current_seller(request), amazon_order_id=order_id)
+    items = list(order.items.all())
+    form = CancelItemsForm(request.GET, items=items)
+    form.is_valid()
+    return render(
+        request,
+        "web/_stock_preview.html",
+        order_cancel_previews(seller=current_seller(request), order=order, items=items, form=form),
     )
 
 
