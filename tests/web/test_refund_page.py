@@ -104,3 +104,15 @@ def test_another_sellers_order_is_not_found(seller, other_seller, seller_client)
 
     assert seller_client.get(refund_url(order)).status_code == 404
     assert seller_client.post(refund_url(order), {}).status_code == 404
+
+
+def test_item_counts_read_in_the_singular_and_the_plural(seller, seller_client):
+    order, first, second = make_two_item_order(seller)  # 2 of the first item, 1 of the second
+    ship_item(order, first, 1)
+
+    refund = seller_client.get(refund_url(order)).content.decode()
+    ship = seller_client.get(reverse("orders:ship", args=[order.amazon_order_id])).content.decode()
+
+    assert ">1 skickad, 1 ej skickad</div>" in refund  # the first item
+    assert ">0 skickade, 1 ej skickad</div>" in refund  # the second
+    assert "(1 ej skickad)" in ship and "skickade)" not in ship
