@@ -107,7 +107,7 @@ def test_another_sellers_order_is_not_found(seller, other_seller, seller_client)
 
 
 def test_item_counts_read_in_the_singular_and_the_plural(seller, seller_client):
-    order, first, second = make_two_item_order(seller)  # 2 of the first item, 1 of the second
+    order, first, _second = make_two_item_order(seller)  # 2 of the first item, 1 of the second
     ship_item(order, first, 1)
 
     refund = seller_client.get(refund_url(order)).content.decode()
