@@ -73,8 +73,11 @@ bench-adjustments: $(STAMP)
 bench-recovery: $(STAMP)
 	$(PY) -m bench.recovery $(ARGS)
 
+# Reads config/, sellerdesk/ and manage.py, as tests/test_translations.py does: the other
+# folders hold no text of the user interface.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'scripts/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
 
 # Refresh the README's screenshots from the browser tests.
