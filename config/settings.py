@@ -249,6 +249,26 @@ EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
 # The marketplace's own calls (checkout) authenticate with this operator token.
 MARKETPLACE_API_TOKEN = os.environ.get("MARKETPLACE_API_TOKEN", "demo-marketplace-token")
 
+
+def env_mapping(name: str) -> dict[str, str]:
+    """NAME=key=value,key=value as a dict."""
+    mapping = {}
+    for item in env_list(name, ""):
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=value.")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+# Usage plans of the Selling Partner API (docs/api.md, "Rate limits"): operationId -> "rate/burst"
+# over SP-API's defaults, e.g. RATE_LIMITS="getOrder=1/60,getFeed=4/30". A settings module that
+# imports this one may set the dict itself.
+RATE_LIMITS = env_mapping("RATE_LIMITS")
+# Where the buckets are kept: the database by default; Redis when set, e.g. redis://host:6379/0
+# (docs/operations.md, "Rate limits").
+RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
