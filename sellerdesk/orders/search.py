@@ -1,0 +1,139 @@
+"""Manage Orders' search: the orders whose buyer name, order id or an item's SKU contains the
+term, case-insensitively, every character matched literally.
+
+An index narrows, a predicate decides. For a term of three characters or more a trigram index
+finds the candidate orders: on SQLite the FTS5 table `orders_order_search` (tokenize='trigram',
+kept in step with the orders by triggers, migration 0009), on PostgreSQL the pg_trgm GIN indexes
+of the same migration; SKUs are looked up among the seller's listings (a few hundred rows, and
+an item's SKU is its listing's), then the items by the `item_sku` index. The candidates are
+capped: when there are at most CANDIDATES_MAX, the page reads exactly those orders by primary
+key and checks each against the predicate; when there are more, the term is common, and walking
+the seller's orders in the page's order fills a page within a few thousand rows, so the page
+does that instead, with the same predicate. Terms shorter than three characters have no
+trigram and always walk: correct, but a rare one reads all of the seller's orders (the filters,
+status and dates, still bound the walk).
+
+The predicate is `contains_folded` below: PostgreSQL's ILIKE, and on SQLite LIKE over a Python
+lower() of the column (SQLite's own LIKE and lower() fold ASCII only, so "öberg" would not find
+"Öberg"). Both fold the case of letters as the trigram indexes do, so the index does not drop a
+match that the predicate would make (PostgreSQL rechecks with ILIKE itself; FTS5's folding and
+Python's agree on the letters of the Latin, Greek and Cyrillic alphabets).
+"""
+
+from typing import Any
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BigIntegerField, Exists, F, Func, Lookup, OuterRef, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+from sellerdesk.accounts.models import Seller
+from sellerdesk.catalog.models import Listing
+from sellerdesk.orders.models import Order, OrderItem
+
+# A trigram needs three characters.
+MIN_INDEXED_LENGTH = 3
+# Up to this many candidates the page reads them by primary key; beyond, it walks.
+CANDIDATES_MAX = 5000
+SQLITE_LOWER = "sellerdesk_lower"
+FTS_TABLE = "orders_order_search"
+
+
+def order_search(orders: QuerySet[Order], *, seller: Seller, term: str) -> QuerySet[Order]:
+    """`orders`, not yet limited to a seller, narrowed to the seller's orders that match `term`.
+
+    The seller is applied here because of how it must be applied: when the candidates are few,
+    as an unindexed condition, so that SQLite (which has no statistics here and takes
+    `seller_id = ?` for a handful of rows) reads the candidates by primary key rather than
+    walking every order of the seller to find them."""
+    if "\x00" in term:  # nothing stored contains one, and neither database takes it in a query
+        return orders.none()
+    matches = _matches(term)
+    candidates = _candidates(seller=seller, term=term)
+    if candidates is None:
+        return orders.filter(matches, seller=seller)
+    return orders.alias(
+        search_seller=Unindexed(F("seller_id"), output_field=BigIntegerField())
+    ).filter(matches, search_seller=seller.pk, pk__in=candidates)
+
+
+class ContainsFolded(Lookup[str]):
+    """`lhs` contains the string, case-insensitively; LIKE's wildcards match themselves."""
+
+    lookup_name = "contains_folded"
+    prepare_rhs = False
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = compiler.compile(self.lhs)
+        term = str(self.rhs)
+        if connection.vendor == "sqlite":
+            return (
+                f"{SQLITE_LOWER}({lhs}) LIKE %s ESCAPE '\\'",
+                (*params, _like_pattern(term.lower())),
+            )
+        return f"{lhs} ILIKE %s", (*params, _like_pattern(term))
+
+
+class Unindexed(Func):
+    """The value, in a form no index of the column serves (a unary plus)."""
+
+    template = "+%(expressions)s"
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matches(term: str) -> Q:
+    sku = OrderItem.objects.filter(ContainsFolded(F("seller_sku"), term), order=OuterRef("pk"))
+    return (
+        Q(ContainsFolded(F("buyer_name"), term))
+        | Q(ContainsFolded(F("amazon_order_id"), term))
+        | Q(Exists(sku))
+    )
+
+
+def _candidates(*, seller: Seller, term: str) -> set[int] | None:
+    """The ids of every order (of any seller) that may match, from the indexes; None when the
+    term is too short for them or matches more than CANDIDATES_MAX."""
+    if len(term) < MIN_INDEXED_LENGTH:
+        return None
+    skus = Listing.objects.filter(ContainsFolded(F("sku"), term), seller=seller).values("sku")
+    by_sku = OrderItem.objects.filter(seller_sku__in=skus).values_list("order_id", flat=True)
+    candidates: set[int] = set()
+    for found in (_by_name_or_order_id(term), list(by_sku[: CANDIDATES_MAX + 1])):
+        if len(found) > CANDIDATES_MAX:
+            return None
+        candidates.update(found)
+    return candidates if len(candidates) <= CANDIDATES_MAX else None
+
+
+def _by_name_or_order_id(term: str) -> list[int]:
+    limit = CANDIDATES_MAX + 1
+    if connection.vendor != "sqlite":
+        names = Order.objects.filter(
+            Q(ContainsFolded(F("buyer_name"), term)) | Q(ContainsFolded(F("amazon_order_id"), term))
+        )
+        return list(names.values_list("pk", flat=True)[:limit])
+    # A phrase in double quotes: FTS5 takes everything in it literally (a quote is doubled), and
+    # the trigram tokenizer makes it a substring match, case folded.
+    phrase = '"' + term.replace('"', '""') + '"'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s",  # noqa: S608
+            [phrase, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sqlite_functions(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
+    """The SQL function of ContainsFolded, on every new SQLite connection."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
