@@ -5,7 +5,7 @@ An index narrows, a predicate decides. For a term of three characters or more a 
 finds the candidate orders: on SQLite the FTS5 table `orders_order_search` (tokenize='trigram',
 kept in step with the orders by triggers, migration 0009), on PostgreSQL the pg_trgm GIN indexes
 of the same migration; SKUs are looked up among the seller's listings (a few hundred rows, and
-an item's SKU is its listing's), then the items by the `item_sku` index. The candidates are
+an item's SKU is its listing's), then the items by the `item_sku_order` index. The candidates are
 capped: when there are at most CANDIDATES_MAX, the page reads exactly those orders by primary
 key and checks each against the predicate; when there are more, the term is common, and walking
 the seller's orders in the page's order fills a page within a few thousand rows, so the page
@@ -13,13 +13,15 @@ does that instead, with the same predicate. Terms shorter than three characters 
 trigram and always walk: correct, but a rare one reads all of the seller's orders (the filters,
 status and dates, still bound the walk).
 
-The predicate is `contains_folded` below: PostgreSQL's ILIKE, and on SQLite LIKE over a Python
-lower() of the column (SQLite's own LIKE and lower() fold ASCII only, so "öberg" would not find
-"Öberg"). Both fold the case of letters as the trigram indexes do, so the index does not drop a
-match that the predicate would make (PostgreSQL rechecks with ILIKE itself; FTS5's folding and
-Python's agree on the letters of the Latin, Greek and Cyrillic alphabets).
+The predicate is `ContainsFolded` below: PostgreSQL's ILIKE; on SQLite, LIKE for a term of
+ASCII characters, and LIKE over a Python lower() of the column for any other (SQLite's own LIKE
+and lower() fold ASCII only, so "öberg" would not find "Öberg"). Both fold the case of letters
+as the trigram indexes do, so the index does not drop a match that the predicate would make
+(PostgreSQL rechecks with ILIKE itself; FTS5's folding and Python's agree on the letters of
+the Latin, Greek and Cyrillic alphabets).
 """
 
+import json
 from typing import Any
 
 from django.db import connection
@@ -52,9 +54,11 @@ def order_search(orders: QuerySet[Order], *, seller: Seller, term: str) -> Query
     candidates = _candidates(seller=seller, term=term)
     if candidates is None:
         return orders.filter(matches, seller=seller)
+    if not candidates:
+        return orders.none()
     return orders.alias(
         search_seller=Unindexed(F("seller_id"), output_field=BigIntegerField())
-    ).filter(matches, search_seller=seller.pk, pk__in=candidates)
+    ).filter(InCandidates(F("pk"), candidates), matches, search_seller=seller.pk)
 
 
 class ContainsFolded(Lookup[str]):
@@ -68,12 +72,33 @@ class ContainsFolded(Lookup[str]):
     ) -> tuple[str, tuple[Any, ...]]:
         lhs, params = compiler.compile(self.lhs)
         term = str(self.rhs)
+        if connection.vendor != "sqlite":
+            return f"{lhs} ILIKE %s", (*params, _like_pattern(term))
+        if term.isascii():  # SQLite's LIKE folds ASCII letters as lower() does, in C
+            return f"{lhs} LIKE %s ESCAPE '\\'", (*params, _like_pattern(term))
+        return (
+            f"{SQLITE_LOWER}({lhs}) LIKE %s ESCAPE '\\'",
+            (*params, _like_pattern(term.lower())),
+        )
+
+
+class InCandidates(Lookup[int]):
+    """`lhs` is one of the ids, given as one parameter however many they are: a JSON array on
+    SQLite, an array on PostgreSQL. SQLite reads the rows by primary key, in no useful order,
+    and sorts them."""
+
+    lookup_name = "in_candidates"
+    prepare_rhs = False
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, params = compiler.compile(self.lhs)
+        ids = sorted(self.rhs)
         if connection.vendor == "sqlite":
-            return (
-                f"{SQLITE_LOWER}({lhs}) LIKE %s ESCAPE '\\'",
-                (*params, _like_pattern(term.lower())),
-            )
-        return f"{lhs} ILIKE %s", (*params, _like_pattern(term))
+            sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (a column)
+            return sql, (*params, json.dumps(ids))
+        return f"{lhs} = ANY(%s)", (*params, ids)
 
 
 class Unindexed(Func):
@@ -101,13 +126,12 @@ def _candidates(*, seller: Seller, term: str) -> set[int] | None:
     term is too short for them or matches more than CANDIDATES_MAX."""
     if len(term) < MIN_INDEXED_LENGTH:
         return None
+    candidates = set(_by_name_or_order_id(term))
+    if len(candidates) > CANDIDATES_MAX:
+        return None
     skus = Listing.objects.filter(ContainsFolded(F("sku"), term), seller=seller).values("sku")
     by_sku = OrderItem.objects.filter(seller_sku__in=skus).values_list("order_id", flat=True)
-    candidates: set[int] = set()
-    for found in (_by_name_or_order_id(term), list(by_sku[: CANDIDATES_MAX + 1])):
-        if len(found) > CANDIDATES_MAX:
-            return None
-        candidates.update(found)
+    candidates.update(by_sku[: CANDIDATES_MAX + 1])
     return candidates if len(candidates) <= CANDIDATES_MAX else None
 
 
