@@ -50,8 +50,10 @@ test: lint typecheck
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest -n auto --database-tests-only
 
+# Manage Orders, its search, cancellation and the customer metrics at a million orders; ARGS for
+# other runs, e.g. make bench ARGS='--database postgres' or ARGS='--repeat 200 --regenerate'
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 # A 100,000-order cancellation feed through a db_worker on SQLite; ARGS for other runs, e.g.
 # make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
