@@ -22,6 +22,7 @@ from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.ids import new_order_id, new_order_item_id
 from sellerdesk.orders import search
 from sellerdesk.orders.models import Order, OrderItem, OrderStatus
+from sellerdesk.orders.selection import Selection, selection_order_ids, selection_summarize
 from sellerdesk.orders.selectors import OrderFilter, filtered_orders, order_list
 from tests.factories import make_listing, make_order
 
@@ -299,3 +300,15 @@ def test_few_candidates_are_read_by_primary_key(shop):
         plan = " ".join(row[3] for row in cursor.fetchall())
     assert "USING INTEGER PRIMARY KEY" in plan
     assert "order_seller_recent" not in plan
+
+
+def test_selecting_every_order_of_a_search(shop, way):
+    """A selection of "all matching" reads the search as a subquery and in chunks."""
+    selection = Selection(all_matching=OrderFilter(query="berg"))
+    expected = Order.objects.filter(pk__in=plain_scan(shop, "berg"))
+
+    ids = set(selection_order_ids(seller=shop, selection=selection))
+    summary = selection_summarize(seller=shop, selection=selection)
+
+    assert ids == set(expected.values_list("amazon_order_id", flat=True))
+    assert summary.total == len(ids) == 3
