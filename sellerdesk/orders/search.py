@@ -24,9 +24,10 @@ the Latin, Greek and Cyrillic alphabets).
 import json
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BigIntegerField, Exists, F, Func, Lookup, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, F, Func, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 from django.db.models.sql.compiler import SQLCompiler
 
 from sellerdesk.accounts.models import Seller
@@ -39,6 +40,7 @@ MIN_INDEXED_LENGTH = 3
 CANDIDATES_MAX = 5000
 SQLITE_LOWER = "sellerdesk_lower"
 FTS_TABLE = "orders_order_search"
+ORDER_ID_CHARACTERS = frozenset("0123456789-")
 
 
 def order_search(orders: QuerySet[Order], *, seller: Seller, term: str) -> QuerySet[Order]:
@@ -113,12 +115,20 @@ def _like_pattern(term: str) -> str:
 
 
 def _matches(term: str) -> Q:
-    sku = OrderItem.objects.filter(ContainsFolded(F("seller_sku"), term), order=OuterRef("pk"))
-    return (
-        Q(ContainsFolded(F("buyer_name"), term))
-        | Q(ContainsFolded(F("amazon_order_id"), term))
-        | Q(Exists(sku))
-    )
+    # An item of the order, as a scalar subquery with LIMIT 1 rather than EXISTS: PostgreSQL
+    # turns an EXISTS under OR into a hash of every matching item of every order (a scan of
+    # all items), where this is probed on the order's own items, row by row.
+    items = OrderItem.objects.filter(ContainsFolded(F("seller_sku"), term), order=OuterRef("pk"))
+    sku = Subquery(items.values("pk")[:1])
+    return _name_or_order_id(term) | Q(IsNull(sku, False))
+
+
+def _name_or_order_id(term: str) -> Q:
+    """An order id is digits and hyphens: a term with anything else is not in one."""
+    name = Q(ContainsFolded(F("buyer_name"), term))
+    if set(term) <= ORDER_ID_CHARACTERS:
+        return name | Q(ContainsFolded(F("amazon_order_id"), term))
+    return name
 
 
 def _candidates(*, seller: Seller, term: str) -> set[int] | None:
@@ -138,10 +148,13 @@ def _candidates(*, seller: Seller, term: str) -> set[int] | None:
 def _by_name_or_order_id(term: str) -> list[int]:
     limit = CANDIDATES_MAX + 1
     if connection.vendor != "sqlite":
-        names = Order.objects.filter(
-            Q(ContainsFolded(F("buyer_name"), term)) | Q(ContainsFolded(F("amazon_order_id"), term))
-        )
-        return list(names.values_list("pk", flat=True)[:limit])
+        names = Order.objects.filter(_name_or_order_id(term)).values_list("pk", flat=True)
+        # The trigram indexes, even for a common term: the planner would read the table from
+        # the start until it has enough, and ILIKE on a hundred thousand rows takes longer
+        # than the indexes' bitmap.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return list(names[:limit])
     # A phrase in double quotes: FTS5 takes everything in it literally (a quote is doubled), and
     # the trigram tokenizer makes it a substring match, case folded.
     phrase = '"' + term.replace('"', '""') + '"'
