@@ -290,6 +290,8 @@ def query_plans(request: Callable[[], object]) -> list[str]:
     plans = []
     with connection.cursor() as cursor:
         for sql, params in queries:
+            if not sql.startswith("SELECT"):  # SET LOCAL, savepoints
+                continue
             table = sql.split(" FROM ")[1].split(" ")[0]
             if connection.vendor == "sqlite":
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
