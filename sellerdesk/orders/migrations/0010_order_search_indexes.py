@@ -71,7 +71,7 @@ def run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("orders", "0008_buyer_cancel_requests"),
+        ("orders", "0009_event_feed"),
     ]
 
     operations = [

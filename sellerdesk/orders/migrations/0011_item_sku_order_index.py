@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0005_ledger_cause_recent_index'),
-        ('orders', '0009_order_search_indexes'),
+        ('orders', '0010_order_search_indexes'),
     ]
 
     operations = [
