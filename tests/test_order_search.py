@@ -22,7 +22,7 @@ from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.ids import new_order_id, new_order_item_id
 from sellerdesk.orders import search
 from sellerdesk.orders.models import Order, OrderItem, OrderStatus
-from sellerdesk.orders.selection import Selection, selection_order_ids, selection_summarize
+from sellerdesk.orders.selection import Selection, selection_statuses, selection_summarize
 from sellerdesk.orders.selectors import OrderFilter, filtered_orders, order_list
 from tests.factories import make_listing, make_order
 
@@ -307,7 +307,7 @@ def test_selecting_every_order_of_a_search(shop, way):
     selection = Selection(all_matching=OrderFilter(query="berg"))
     expected = Order.objects.filter(pk__in=plain_scan(shop, "berg"))
 
-    ids = set(selection_order_ids(seller=shop, selection=selection))
+    ids = {order_id for order_id, _ in selection_statuses(seller=shop, selection=selection)}
     summary = selection_summarize(seller=shop, selection=selection)
 
     assert ids == set(expected.values_list("amazon_order_id", flat=True))
