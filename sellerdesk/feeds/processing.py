@@ -87,7 +87,7 @@ def _process(*, feed_pk: int, resumed: bool) -> str:
             rejected=FeedRejected(
                 FileProblem.PROCESSING_INTERRUPTED,
                 f"Processing stopped {MAX_RUNS} times before the end of the file (the worker "
-                f"died or failed); the first {feed.records_done} messages were applied and are "
+                f"died or failed); {feed.records_done} of the messages were applied and are "
                 "reported; the rest were not.",
             ),
         )
@@ -105,10 +105,10 @@ def _process(*, feed_pk: int, resumed: bool) -> str:
         status, done, total = Feed.objects.values_list(
             "processing_status", "records_done", "records_total"
         ).get(pk=feed.pk)
-        if status == Feed.Status.DONE or done == total:
-            break  # finished by another task, or to finish
         if status != Feed.Status.IN_PROGRESS:
-            return "ended"
+            return "done" if status == Feed.Status.DONE else "ended"  # by another task
+        if done == total:
+            break
     _finish(feed=feed)
     return "done"
 

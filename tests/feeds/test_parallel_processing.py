@@ -7,6 +7,7 @@ import io
 import threading
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -18,8 +19,11 @@ from sellerdesk.feeds.appliers import acknowledgement
 from sellerdesk.feeds.batches import BatchOrder
 from sellerdesk.feeds.kinds import feed_kind
 from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.parsers.adjustment import Adjustment
+from sellerdesk.feeds.parsers.records import Acknowledgement, CancelLine
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent
+from sellerdesk.refunds.lines import AdjustedItem
 from tests.factories import make_listing, make_order
 from tests.feeds.test_processing import HEADER, ack, envelope, item, results, submit
 
@@ -292,3 +296,42 @@ def test_a_batch_follows_the_latest_batches_of_its_keys_and_the_latest_barrier(s
 
 def _file(line: str) -> io.BytesIO:
     return io.BytesIO((HEADER + line).encode())
+
+
+def ack_record(status: str = "Failure", *reasons: str | None) -> Acknowledgement:
+    items = tuple(CancelLine(f"1000000000000{n}", reason, None) for n, reason in enumerate(reasons))
+    return Acknowledgement(1, "111-0000000-0000001", status, None, None, items)
+
+
+def adjustment(reason: str, quantity_cancelled: int) -> Adjustment:
+    zero = Decimal("0.00")
+    line = AdjustedItem(
+        "10000000000001", reason, None, quantity_cancelled, "SEK", zero, zero, zero, zero, zero
+    )
+    return Adjustment(1, "111-0000000-0000001", (line,))
+
+
+@pytest.mark.parametrize(
+    ("feed_type", "options", "record", "barrier"),
+    [
+        (FeedType.ORDER_ACKNOWLEDGEMENT, {}, ack_record("Failure", "NoInventory"), True),
+        (FeedType.ORDER_ACKNOWLEDGEMENT, {}, ack_record("Failure", "PricingError"), False),
+        (FeedType.ORDER_ACKNOWLEDGEMENT, {}, ack_record("Failure", None, "NoInventory"), True),
+        (FeedType.ORDER_ACKNOWLEDGEMENT, {}, ack_record("Success"), False),
+        (
+            FeedType.ORDER_CANCELLATION_FILE,
+            {"reason": "NoInventory"},
+            ack_record("Failure", "PricingError"),
+            True,
+        ),
+        (FeedType.PAYMENT_ADJUSTMENT, {}, adjustment("NoInventory", 1), True),
+        (FeedType.PAYMENT_ADJUSTMENT, {}, adjustment("NoInventory", 0), False),
+        (FeedType.PAYMENT_ADJUSTMENT, {}, adjustment("CustomerCancel", 1), False),
+    ],
+)
+def test_the_kinds_say_which_messages_empty_stock(seller, feed_type, options, record, barrier):
+    kind = feed_kind(feed_type)
+    feed = Feed(seller=seller, feed_type=feed_type, options=options)
+
+    assert kind.barrier is not None
+    assert kind.barrier(feed, record) is barrier
