@@ -201,7 +201,9 @@ def test_a_worker_killed_inside_a_feed_batch_is_taken_over(
     assert_cancelled_once_with_one_email(orders, listings, received)
     lost = DBTaskResult.objects.get(queue_name="feeds", status="FAILED")
     assert lost.exception_class_path == "sellerdesk.core.workers.WorkerLost"
-    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
+    # Nothing is left running on the dead worker (the live one may be at a rate check).
+    running = DBTaskResult.objects.filter(status="RUNNING")
+    assert not [task for task in running if task.worker_ids[-1] == lost.worker_ids[-1]]
 
 
 @pytest.mark.skipif(
