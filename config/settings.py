@@ -195,6 +195,14 @@ USE_THOUSAND_SEPARATOR = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Largest order-related file or feed document accepted (bytes).
 FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(100 * 1024 * 1024)))
+# Tasks queued for each feed: that many workers apply its batches at once. On SQLite, whose
+# writers take turns, one.
+FEED_WORKERS = int(
+    os.environ.get(
+        "FEED_WORKERS",
+        "1" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "2",
+    )
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
