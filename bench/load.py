@@ -1,12 +1,13 @@
 """Seller Desk load benchmark: many signed-in sellers at once over real HTTP.
 
     .venv/bin/python -m bench.load [--users 16] [--seconds 60] [--workers 4] [--threads 1]
-                                   [--servers 1]
+                                   [--servers 1] [--database sqlite|postgres]
 
 Runs gunicorn as docs/operations.md recommends on the million-order benchmark database of
-`make bench` (var/bench/, generated there if missing), then Locust (bench/load_users.py) with
---users concurrent sellers, each with a session of its own, going round the first page, a status
-tab, a search by order id, the next page and a cancellation without pausing, for --seconds.
+`make bench` (var/bench/, or the PostgreSQL database of bench/run.py; generated if missing), then
+Locust (bench/load_users.py) with --users concurrent sellers, each with a session of its own,
+going round the first page, a status tab, a search by order id, the next page and a
+cancellation without pausing, for --seconds.
 With --servers 2, two gunicorn instances on two ports stand for two hosts behind a proxy, the
 users split between them: any of them serves any session. Reports pages/s, the median, p95 and
 p99 of the response times and the errors, per operation and in all. The load generator runs on
@@ -56,6 +57,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--servers", type=int, default=1, help="gunicorn instances (hosts)")
+    # Read by bench/run.py, whose data this uses.
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres-db", default="sellerdesk_bench", help="its database name")
     args = parser.parse_args()
     bench_data.prepare(regenerate=False, cancellations=args.users * CANCELS_PER_USER)
     ports: list[int] = []

@@ -37,12 +37,16 @@ from bench.databases import environment, fresh_database  # noqa: E402
 
 
 def _arguments() -> argparse.Namespace:
+    """The database options, read at import: bench/load.py imports this module for its data and
+    passes its own options beside them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-db", default="sellerdesk_bench", help="its database name")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the database")
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per operation")
-    return parser.parse_args()
+    if Path(sys.argv[0]).name == "run.py":
+        return parser.parse_args()
+    return parser.parse_known_args()[0]
 
 
 ARGS = _arguments()
