@@ -78,6 +78,17 @@ class Order(models.Model):
                 condition=models.Q(buyer_cancel_requested_at__isnull=False),
                 name="order_seller_status_requested",
             ),
+            # The same filter sorted by ship-by date.
+            models.Index(
+                fields=["seller", "latest_ship_date", "id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_ship_by_requested",
+            ),
+            models.Index(
+                fields=["seller", "status", "latest_ship_date", "id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_status_ship_by_requested",
+            ),
         ]
 
     def __str__(self) -> str:
