@@ -19,6 +19,7 @@ import datetime
 import os
 import platform
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -71,8 +72,14 @@ from sellerdesk.cancellations.services import order_cancel  # noqa: E402
 from sellerdesk.core.pages import Position  # noqa: E402
 from sellerdesk.metrics.rates import cancellation_rate  # noqa: E402
 from sellerdesk.metrics.selectors import customer_metrics  # noqa: E402
+from sellerdesk.orders.counts import order_counts  # noqa: E402
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus  # noqa: E402
-from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter, order_list_cursor  # noqa: E402
+from sellerdesk.orders.selectors import (  # noqa: E402
+    PAGE_SIZES,
+    OrderFilter,
+    order_list,
+    order_list_cursor,
+)
 
 PAGE_SIZE = PAGE_SIZES[0]
 
@@ -171,6 +178,8 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
     newest = mine.order_by("-purchase_date", "-pk").values_list("purchase_date", "pk")
     date, pk = newest[DEEP_POSITION - 1]  # an OFFSET walk, once: the page then starts there
     deep = order_list_cursor(seller=seller, filters=OrderFilter(), after=Position(date, pk))
+    # The page before the deep page, read backwards from it (the "Previous page" link).
+    back = order_list(seller=seller, filters=OrderFilter(), cursor=deep).previous_cursor
     last = Order.objects.order_by("-pk").values_list("pk", flat=True)[0]
     sample = random.Random(generate.SEED).sample(range(1, last + 1), 2 * (WARMUP + repeat))
     searched = list(mine.filter(pk__in=sample).values_list("amazon_order_id", flat=True))
@@ -184,6 +193,14 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
             PAGE_SIZE,
         ),
         *search_pages(seller, searched[0]),
+        Page(f"Previous page (order {DEEP_POSITION:,})", [f"/orders/?before={back}"], PAGE_SIZE),
+        Page("Sorted by ship-by date", ["/orders/?sort=ship_by_soonest"], PAGE_SIZE),
+        Page(
+            "Unshipped by ship-by date",
+            ["/orders/?status=Unshipped&sort=ship_by_soonest"],
+            PAGE_SIZE,
+        ),
+        Page("Late shipments (`?late=1`)", ["/orders/?late=1"], PAGE_SIZE),
     ]
 
 
@@ -235,7 +252,8 @@ def metrics_pages() -> list[Page]:
 
 
 def measure_metrics(seller: Seller, repeat: int) -> list[Result]:
-    """The selectors alone, without the request: the headline rate, and all of the page's."""
+    """The selectors alone, without the request: Manage Orders' tab counts, the headline rate,
+    and all of the metrics page's."""
 
     def rate(_: str) -> None:
         as_deployed()  # as in a request or a task
@@ -245,8 +263,13 @@ def measure_metrics(seller: Seller, repeat: int) -> list[Result]:
         as_deployed()
         customer_metrics(seller=seller)
 
+    def counts(_: str) -> None:
+        as_deployed()
+        order_counts(seller=seller)
+
     runs = [""] * (WARMUP + repeat)
     return [
+        Result("Tab counts: order_counts()", timed(counts, runs), None, []),
         Result("Rate: cancellation_rate()", timed(rate, runs), METRICS_TARGET_MS, []),
         Result("Metrics: customer_metrics()", timed(metrics, runs), METRICS_TARGET_MS, []),
     ]
@@ -296,7 +319,9 @@ def query_plans(request: Callable[[], object]) -> list[str]:
         for sql, params in queries:
             if not sql.startswith("SELECT"):  # SET LOCAL, savepoints
                 continue
-            table = sql.split(" FROM ")[1].split(" ")[0]
+            # The first table named, also inside a subquery (the tab counts' COUNT(*) of one).
+            named = re.search(r'FROM \(?(?:SELECT .*? FROM )?("\w+")', sql)
+            table = named.group(1) if named else "?"
             if connection.vendor == "sqlite":
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
                 steps = _collapse([row[3] for row in cursor.fetchall()])

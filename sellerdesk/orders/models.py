@@ -48,6 +48,13 @@ class Order(models.Model):
             models.Index(
                 fields=["seller", "status", "-purchase_date", "-id"], name="order_seller_status"
             ),
+            # Manage Orders sorted by ship-by date, alone and with a status tab; the second also
+            # counts the late orders (open statuses, ship-by date passed) from the index alone.
+            models.Index(fields=["seller", "latest_ship_date", "id"], name="order_seller_ship_by"),
+            models.Index(
+                fields=["seller", "status", "latest_ship_date", "id"],
+                name="order_seller_status_ship_by",
+            ),
             # getOrders polls by LastUpdatedAfter.
             models.Index(fields=["seller", "last_update_date", "id"], name="order_seller_updated"),
             # The cancellation rate and the customer metrics count an interval of these. With
@@ -70,6 +77,17 @@ class Order(models.Model):
                 fields=["seller", "status", "-purchase_date", "-id"],
                 condition=models.Q(buyer_cancel_requested_at__isnull=False),
                 name="order_seller_status_requested",
+            ),
+            # The same filter sorted by ship-by date.
+            models.Index(
+                fields=["seller", "latest_ship_date", "id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_ship_by_requested",
+            ),
+            models.Index(
+                fields=["seller", "status", "latest_ship_date", "id"],
+                condition=models.Q(buyer_cancel_requested_at__isnull=False),
+                name="order_status_ship_by_requested",
             ),
         ]
 

@@ -22,9 +22,21 @@ from sellerdesk.core.pages import (
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
 from sellerdesk.orders.search import order_search
+from sellerdesk.orders.status import late_orders
 
 PAGE_SIZES = (50, 100, 250, 500)
 ORDER_LIST_CURSOR = "orders.manage"
+ORDER_LIST_BACK = "orders.manage.back"
+
+# A plain alias, not a `type` statement: page tokens read the Literal inside it.
+OrderSort = Literal["newest", "oldest", "ship_by_soonest", "ship_by_latest"]
+# Each sort: the time it orders by (then the pk, for ties), and whether descending.
+SORTS: dict[str, tuple[Literal["purchase_date", "latest_ship_date"], bool]] = {
+    "newest": ("purchase_date", True),
+    "oldest": ("purchase_date", False),
+    "ship_by_soonest": ("latest_ship_date", False),
+    "ship_by_latest": ("latest_ship_date", True),
+}
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,11 @@ class OrderFilter:
     query: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    newest_first: bool = True
+    sort: OrderSort = "newest"
     # Only orders whose buyer asked the marketplace to cancel them.
     buyer_requested: bool = False
+    # Only orders that can still ship and whose ship-by date has passed.
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,8 @@ class OrderTimeFilter:
 class OrderPage:
     orders: list[Order]
     next_cursor: str | None
+    # The page before this one, read backwards from its first order; None on the first page.
+    previous_cursor: str | None = None
 
 
 def order_get(*, seller: Seller, amazon_order_id: str) -> Order:
@@ -98,24 +114,40 @@ def outbound_email_get(*, seller: Seller, amazon_order_id: str, email_id: int) -
 
 
 def order_list(
-    *, seller: Seller, filters: OrderFilter, cursor: str | None = None, page_size: int = 50
+    *,
+    seller: Seller,
+    filters: OrderFilter,
+    cursor: str | None = None,
+    back_cursor: str | None = None,
+    page_size: int = 50,
 ) -> OrderPage:
-    """One page of the seller's orders, by purchase date, keyset-paged: a page deep in the list
-    costs the same as the first."""
-    after = _cursor_position(seller=seller, filters=filters, cursor=cursor) if cursor else None
+    """One page of the seller's orders in the filter's sort (purchase date or ship-by date,
+    either way, ties by id), keyset-paged: a page deep in the list costs the same as the first.
+    `cursor` continues after a page (next_cursor); `back_cursor` is the page before one
+    (previous_cursor)."""
+    key, descending = SORTS[filters.sort]
+    before = _cursor_position(seller, filters, back_cursor, ORDER_LIST_BACK)
+    after = _cursor_position(seller, filters, cursor, ORDER_LIST_CURSOR)
+    orders = filtered_orders(seller=seller, filters=filters)
+    if filters.late:
+        # Read the page from the late orders, found on their index (status, ship-by date), and
+        # sort those: at most the seller's open orders. Left to itself SQLite walks all of the
+        # seller's orders in the page's order looking for late ones: 3 s at a million orders
+        # when few are late.
+        orders = Order.objects.filter(pk__in=orders.values("pk"))
     page = keyset_page(
-        filtered_orders(seller=seller, filters=filters).prefetch_related(
-            Prefetch("items", queryset=OrderItem.objects.order_by("pk"))
-        ),
-        key="purchase_date",
-        after=after,
+        orders.prefetch_related(Prefetch("items", queryset=OrderItem.objects.order_by("pk"))),
+        key=key,
+        after=None if before else after,
+        before=before,
         size=page_size,
-        descending=filters.newest_first,
+        descending=descending,
     )
-    next_cursor = None
-    if page.next_after is not None:
-        next_cursor = order_list_cursor(seller=seller, filters=filters, after=page.next_after)
-    return OrderPage(orders=page.rows, next_cursor=next_cursor)
+    return OrderPage(
+        orders=page.rows,
+        next_cursor=_cursor(seller, filters, page.next_after, ORDER_LIST_CURSOR),
+        previous_cursor=_cursor(seller, filters, page.previous_before, ORDER_LIST_BACK),
+    )
 
 
 def order_list_cursor(*, seller: Seller, filters: OrderFilter, after: Position) -> str:
@@ -125,16 +157,26 @@ def order_list_cursor(*, seller: Seller, filters: OrderFilter, after: Position) 
     )
 
 
-def _cursor_position(*, seller: Seller, filters: OrderFilter, cursor: str) -> Position | None:
+def _cursor(seller: Seller, filters: OrderFilter, at: Position | None, kind: str) -> str | None:
+    if at is None:
+        return None
+    return page_token_encode(kind=kind, seller_id=seller.pk, listing=filters, after=at)
+
+
+def _cursor_position(
+    seller: Seller, filters: OrderFilter, cursor: str | None, kind: str
+) -> Position | None:
     """A cursor that is not valid, or was made for other filters, starts from the top rather
     than failing: it comes from a link, which may have been edited or shared."""
+    if not cursor:
+        return None
     try:
-        made_for, after = page_token_decode(
-            cursor, kind=ORDER_LIST_CURSOR, seller_id=seller.pk, listing=OrderFilter
+        made_for, at = page_token_decode(
+            cursor, kind=kind, seller_id=seller.pk, listing=OrderFilter
         )
     except PageTokenInvalid:
         return None
-    return after if made_for == filters else None
+    return at if made_for == filters else None
 
 
 def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
@@ -143,6 +185,8 @@ def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
         orders = orders.filter(status=filters.status)
     if filters.buyer_requested:
         orders = orders.filter(buyer_cancel_requested_at__isnull=False)
+    if filters.late:
+        orders = orders.filter(late_orders(now=timezone.now()))
     if filters.date_from:
         orders = orders.filter(purchase_date__gte=_start_of_day(filters.date_from))
     if filters.date_to:

@@ -1,10 +1,13 @@
 """Order status from item quantities, and one table of which actions each status allows: who
-may cancel units or ship them, and what refuses it otherwise."""
+may cancel units or ship them, and what refuses it otherwise; and when an order that can still
+ship is late."""
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -134,6 +137,16 @@ def can_cancel(status: str) -> bool:
 
 def can_ship(status: str) -> bool:
     return allows(Action.SHIP, status)
+
+
+def is_late(*, status: str, latest_ship_date: datetime.datetime, now: datetime.datetime) -> bool:
+    """Late: the order can still ship, and its ship-by date (LatestShipDate) has passed."""
+    return can_ship(status) and latest_ship_date < now
+
+
+def late_orders(*, now: datetime.datetime) -> Q:
+    """The orders that is_late holds for, as a condition of a query."""
+    return Q(status__in=sorted(ALLOWED[Action.SHIP]), latest_ship_date__lt=now)
 
 
 def transition_check(*, order: Order, action: Action) -> None:

@@ -37,15 +37,23 @@ class OrderFilterForm(forms.Form):
     date_from = forms.DateField(required=False, label=_("From"), validators=DAY_RANGE)
     date_to = forms.DateField(required=False, label=_("To"), validators=DAY_RANGE)
     sort = forms.ChoiceField(
-        choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))], required=False
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("ship_by_soonest", _("Ship by, soonest first")),
+            ("ship_by_latest", _("Ship by, latest first")),
+        ],
+        required=False,
     )
     # A signed cursor carries the filters it was made for: about 270 characters, 500 with the
-    # longest search.
+    # longest search. `cursor` leads to the next page, `before` to the previous one.
     cursor = forms.CharField(required=False, max_length=1000)
+    before = forms.CharField(required=False, max_length=1000)
     per_page = forms.TypedChoiceField(
         choices=[(size, size) for size in PAGE_SIZES], coerce=int, required=False
     )
     buyer_requested = forms.BooleanField(required=False, label=_("Buyer requested cancellation"))
+    late = forms.BooleanField(required=False, label=_("Late shipment"))
 
     def order_filter(self) -> OrderFilter:
         """The filters asked for; all are ignored if any is not valid."""
@@ -55,8 +63,9 @@ class OrderFilterForm(forms.Form):
             query=data.get("q", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            newest_first=data.get("sort", "newest") != "oldest",
+            sort=data.get("sort") or "newest",
             buyer_requested=data.get("buyer_requested", False),
+            late=data.get("late", False),
         )
 
 

@@ -34,7 +34,7 @@ from sellerdesk.web.views import current_seller, seller_required
 SPOOL_BYTES = 1024 * 1024  # a selection's file beyond this is spooled to disk
 FILE_HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
 # What "All orders matching this filter" carries from Manage Orders to the confirmation.
-FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested")
+FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested", "late")
 
 
 @seller_required

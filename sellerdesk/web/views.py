@@ -13,12 +13,15 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sellerdesk.accounts.services import user_set_language
@@ -26,16 +29,18 @@ from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.core.errors import ApplicationError, NotFound
 from sellerdesk.notifications.services import outbound_email_bodies
+from sellerdesk.orders.counts import OrderCounts, TabCount, order_counts
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.orders.selectors import (
     PAGE_SIZES,
+    SORTS,
     order_get,
     order_list,
     order_timeline,
     outbound_email_get,
 )
 from sellerdesk.orders.services import order_confirm_shipment
-from sellerdesk.orders.status import can_cancel, can_ship
+from sellerdesk.orders.status import can_cancel, can_ship, is_late
 from sellerdesk.refunds.adjustments import order_adjust
 from sellerdesk.refunds.selectors import (
     item_refunds,
@@ -75,19 +80,19 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     filters = form.order_filter()
+    seller = current_seller(request)
     page = order_list(
-        seller=current_seller(request),
+        seller=seller,
         filters=filters,
         cursor=data.get("cursor") or None,
+        back_cursor=data.get("before") or None,
         page_size=data.get("per_page") or PAGE_SIZES[0],
     )
     params = request.GET.copy()
     params.pop("cursor", None)
-    next_params = params.copy()
-    if page.next_cursor:
-        next_params["cursor"] = page.next_cursor
-    tab_params = params.copy()
-    tab_params.pop("status", None)
+    params.pop("before", None)
+    now = timezone.now()
+    counts = order_counts(seller=seller)
     return render(
         request,
         "web/manage_orders.html",
@@ -95,22 +100,72 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [
-                (order, can_cancel(order.status), can_ship(order.status)) for order in page.orders
+                (
+                    order,
+                    can_cancel(order.status),
+                    can_ship(order.status),
+                    is_late(status=order.status, latest_ship_date=order.latest_ship_date, now=now),
+                )
+                for order in page.orders
             ],
             "filters": filters,
-            "tabs": _status_tabs(),
-            "tab_query": tab_params.urlencode(),
-            "next_query": next_params.urlencode() if page.next_cursor else "",
+            "tabs": _status_tabs(counts),
+            "late_count": counts.late,
+            "tab_query": _query(params, status=None, late=None),
+            "late_query": _query(params, status=None, late="1"),
+            "sort_headers": _sort_headers(params, filters.sort),
+            "next_query": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
+            "previous_query": (
+                _query(params, before=page.previous_cursor) if page.previous_cursor else ""
+            ),
             "first_query": params.urlencode(),
-            "is_later_page": bool(data.get("cursor")),
             "page_sizes": PAGE_SIZES,
             "per_page": data.get("per_page") or PAGE_SIZES[0],
         },
     )
 
 
-def _status_tabs() -> list[tuple[str, str]]:
-    return [("", _("All"))] + [(status.value, str(status.label)) for status in OrderStatus]
+# A tab names the orders it holds: in the plural, where a row's badge names one order's status.
+_TAB_LABELS = {
+    OrderStatus.PENDING: pgettext_lazy("orders tab", "Pending"),
+    OrderStatus.UNSHIPPED: pgettext_lazy("orders tab", "Unshipped"),
+    OrderStatus.PARTIALLY_SHIPPED: pgettext_lazy("orders tab", "Partially shipped"),
+    OrderStatus.SHIPPED: pgettext_lazy("orders tab", "Shipped"),
+    OrderStatus.CANCELED: pgettext_lazy("orders tab", "Canceled"),
+}
+
+
+def _status_tabs(counts: OrderCounts) -> list[tuple[str, str, TabCount]]:
+    return [("", _("All"), counts.all)] + [
+        (status.value, str(_TAB_LABELS[status]), counts.by_status[status.value])
+        for status in OrderStatus
+    ]
+
+
+# The two sortable columns of Manage Orders: the sort a click gives first, then the reverse.
+_SORT_COLUMNS = {"purchase": ("newest", "oldest"), "ship_by": ("ship_by_soonest", "ship_by_latest")}
+
+
+def _sort_headers(params: QueryDict, sort: str) -> dict[str, tuple[str, str]]:
+    """Per sortable column, the query of its header's link (this column's sort, reversed when
+    it is the current one) and its aria-sort ("ascending", "descending" or "" if not sorted)."""
+    headers = {}
+    for column, (first, reverse) in _SORT_COLUMNS.items():
+        current = sort in (first, reverse)
+        direction = ("descending" if SORTS[sort][1] else "ascending") if current else ""
+        headers[column] = (_query(params, sort=reverse if sort == first else first), direction)
+    return headers
+
+
+def _query(params: QueryDict, **changes: str | None) -> str:
+    """`params` as a query string, with each of `changes` set, or removed where None."""
+    changed = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            changed.pop(name, None)
+        else:
+            changed[name] = value
+    return changed.urlencode()
 
 
 @seller_required

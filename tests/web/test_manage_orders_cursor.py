@@ -55,7 +55,7 @@ def test_another_sellers_cursor_starts_from_the_top(seller, other_seller, seller
 @pytest.mark.parametrize(
     ("made_for", "shown"),
     [
-        (OrderFilter(newest_first=False), {}),
+        (OrderFilter(sort="oldest"), {}),
         (OrderFilter(status="Unshipped"), {}),
         (OrderFilter(), {"status": "Unshipped"}),
         (OrderFilter(), {"sort": "oldest"}),
