@@ -50,8 +50,10 @@ test: lint typecheck
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sellerdesk} $(VENV)/bin/pytest -n auto --database-tests-only
 
+# Manage Orders, its search, cancellation and the customer metrics at a million orders; ARGS for
+# other runs, e.g. make bench ARGS='--database postgres' or ARGS='--repeat 200 --regenerate'
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 # 16 signed-in sellers over HTTP for 60 s against gunicorn on the million-order data of `make
 # bench`; ARGS for other runs, e.g. make bench-load ARGS='--workers 2 --threads 4'
@@ -73,8 +75,11 @@ bench-adjustments: $(STAMP)
 bench-recovery: $(STAMP)
 	$(PY) -m bench.recovery $(ARGS)
 
+# Reads config/, sellerdesk/ and manage.py, as tests/test_translations.py does: the other
+# folders hold no text of the user interface.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore '.venv/*' --ignore 'var/*' \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'scripts/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages -l sv --ignore '.venv/*'
 
 # Refresh the README's screenshots from the browser tests.

@@ -1,24 +1,27 @@
 """Seller Desk benchmark: order feeds end to end, through real db_worker processes.
 
     .venv/bin/python -m bench.feeds [--feed cancellation|adjustment] [--orders 100000]
-                                       [--database sqlite|postgres] [--workers 1|2] [--sellers 1|2]
+                                       [--database sqlite|postgres] [--workers 1|2|3|4]
+                                       [--feeds 1|2] [--sellers 1|2] [--database-name NAME]
                                        [--repeat N] [--keep] [--prepare-only]
 
 Each run starts from a fresh, dedicated database: SQLite under var/bench-feeds (the runner sets
 SELLERDESK_VAR_DIR and ignores DATABASE_URL), or the PostgreSQL database sellerdesk_bench_feeds
-on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432), created before each
-run and dropped at the end (unless --keep). It generates N orders and the XML feed of one
-message per order (bench/feeds_data.py): with --feed cancellation (the default) N Unshipped
-orders and the POST_ORDER_ACKNOWLEDGEMENT_DATA feed that cancels every one of them; with --feed
-adjustment N charged, partially shipped orders and the POST_PAYMENT_ADJUSTMENT_DATA feed that
-cancels and refunds each one's unshipped item (bench/adjustments_data.py). It submits the feed
+(--database-name names another) on the server of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432), created before each run and dropped at the end (unless
+--keep). It generates N orders and the XML feed of one message per order (bench/feeds_data.py): with
+--feed cancellation (the default) N Unshipped orders and the POST_ORDER_ACKNOWLEDGEMENT_DATA feed
+that cancels every one of them; with --feed adjustment N charged, partially shipped orders and the
+POST_PAYMENT_ADJUSTMENT_DATA feed that cancels and refunds each one's unshipped item
+(bench/adjustments_data.py). It submits the feed
 with feed_submit, then starts `manage.py db_worker --queue-name feeds --batch --no-startup-delay` as
 separate processes with the same environment, and waits for them to exit.
 
-With --workers 2 the orders go to two feeds of N/2 each, submitted together and processed
-concurrently by two worker processes, one feed each: a feed is processed by one worker at a
-time by design. Both feeds are of one seller (so the two workers contend for the locks of the
-same listings) unless --sellers 2 gives each feed its own seller and listings.
+--feeds (default: as many as --workers) splits the orders into that many feeds of N/feeds each,
+submitted together; each feed gets workers/feeds tasks (FEED_WORKERS). So --workers 2 processes
+two feeds concurrently, one worker each, and --workers 2 --feeds 1 one feed on two workers at
+once. The feeds are of one seller (so the workers contend for the locks of the same listings)
+unless --sellers 2 gives each feed its own seller and listings.
 
 Measured: wall time from the workers' start to the last feed's DONE (its processing_end_time),
 and each worker's peak RSS (VmHWM of /proc/<pid>/status, polled every 10 ms). The outcome is
@@ -101,9 +104,18 @@ def main() -> None:
         "--orders", type=int, default=TARGET_ORDERS, help="orders, one feed message each"
     )
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--workers", type=int, choices=(1, 2, 3, 4), default=1)
     parser.add_argument(
-        "--sellers", type=int, choices=(1, 2), default=1, help="with 2 workers: one seller each"
+        "--feeds",
+        type=int,
+        choices=(1, 2),
+        help="feeds, each of its own workers; default: one a worker",
+    )
+    parser.add_argument(
+        "--sellers", type=int, choices=(1, 2), default=1, help="with 2 feeds: one seller each"
+    )
+    parser.add_argument(
+        "--database-name", default=POSTGRES_NAME, help="the PostgreSQL database to make and drop"
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs, each on fresh data")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
@@ -117,14 +129,18 @@ def main() -> None:
         help="generate and submit, then stop: the feeds wait IN_QUEUE (implies --keep)",
     )
     args = parser.parse_args()
-    if args.orders < args.workers:
-        parser.error("--orders must be at least --workers")
-    if args.sellers > args.workers:
-        parser.error("--sellers 2 needs --workers 2")
+    args.feeds = args.feeds or min(args.workers, 2)
+    if args.orders < args.feeds:
+        parser.error("--orders must be at least --feeds")
+    if args.workers % args.feeds:
+        parser.error("--workers must be a multiple of --feeds")
+    if args.sellers > args.feeds:
+        parser.error("--sellers 2 needs --feeds 2")
     if args.repeat < 1 or (args.prepare_only and args.repeat > 1):
         parser.error("--repeat must be at least 1, and 1 with --prepare-only")
 
-    database = environment(args.database, directory=BENCH_DIR, postgres_name=POSTGRES_NAME)
+    database = environment(args.database, directory=BENCH_DIR, postgres_name=args.database_name)
+    os.environ["FEED_WORKERS"] = str(args.workers // args.feeds)  # tasks queued per feed
     import django
 
     django.setup()
@@ -165,14 +181,12 @@ def _benchmark(args: argparse.Namespace) -> Run | None:
     from sellerdesk.catalog.models import Listing
 
     kind = _kind(args.feed)
-    print(
-        f"Preparing {args.orders:,} orders and {args.workers} {kind.name} feed(s) ...", flush=True
-    )
+    print(f"Preparing {args.orders:,} orders and {args.feeds} {kind.name} feed(s) ...", flush=True)
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter()
     parts = feeds_data.generate(
-        kind=kind, orders=args.orders, feeds=args.workers, sellers=args.sellers, directory=BENCH_DIR
+        kind=kind, orders=args.orders, feeds=args.feeds, sellers=args.sellers, directory=BENCH_DIR
     )
     generated = time.perf_counter()
     for part in parts:
@@ -400,7 +414,7 @@ def _print_report(
     print(
         f"Feeds: {len(parts)} x {kind.feed_type.value} of {run.orders // len(parts):,} messages, "
         f"{sum(part.items for part in parts):,} items, {size:.1f} MiB of XML; "
-        f"{args.sellers} seller(s)\n"
+        f"{args.sellers} seller(s); {args.workers // args.feeds} worker(s) a feed\n"
     )
     print(HEAD)
     print("-" * len(HEAD))

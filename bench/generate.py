@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
@@ -35,7 +36,8 @@ OTHER_MERCHANT = "A3BENCHOTHER01"
 BENCH_USERNAME = "bench"
 CHUNK = 50_000
 DAY = 86_400
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S"  # how Django stores an aware datetime on SQLite (UTC)
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"  # how Django stores an aware datetime on SQLite (UTC);
+# PostgreSQL reads it in the connection's time zone, which Django sets to UTC
 
 # Status by the order's age: recent orders wait to ship, older ones have mostly shipped.
 _STATUSES = list(OrderStatus)
@@ -154,9 +156,10 @@ def generate(*, seed: int = SEED, orders: int = ORDERS, other_orders: int = OTHE
         User.objects.create_user(
             username=BENCH_USERNAME, password=None, seller=shop.seller, language="sv"
         )
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")  # this connection only; a rebuild is cheap
-        cursor.execute("PRAGMA cache_size=-1000000")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")  # this connection only; a rebuild is cheap
+            cursor.execute("PRAGMA cache_size=-1000000")
     rows = _Rows(rng, shops=[shop] * orders + [other] * other_orders, cancel_seed=seed + 1)
     insert_order = _Insert.of(Order, GENERATED_ORDER_FIELDS)
     insert_item = _Insert.of(OrderItem, ITEM_FIELDS)
@@ -167,7 +170,13 @@ def generate(*, seed: int = SEED, orders: int = ORDERS, other_orders: int = OTHE
             insert_item.run(cursor, item_rows)
             insert_event.run(cursor, event_rows)
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:  # ids were given explicitly: move the sequences on; and the planner's statistics
+            models_written = [Order, OrderItem, OrderEvent]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models_written):
+                cursor.execute(sql)
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map, statistics
     connection.close()  # the measurements start on a connection with the project's settings
 
 

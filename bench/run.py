@@ -1,15 +1,17 @@
-"""Seller Desk benchmark: Manage Orders, cancellation and the customer metrics against a million
-orders on SQLite.
+"""Seller Desk benchmark: Manage Orders, its search, cancellation and the customer metrics
+against a million orders, on SQLite or PostgreSQL.
 
-    .venv/bin/python bench/run.py [--regenerate] [--repeat N]
+    .venv/bin/python bench/run.py [--database sqlite|postgres] [--regenerate] [--repeat N]
 
-The data lives in its own database, var/bench/sellerdesk.sqlite3: generated on the first run,
-reused after. Pages are timed in-process with Django's test Client (middleware, view, queries,
-template). The connection is closed before each request: on SQLite the project runs with
-CONN_MAX_AGE=0, so in production every request opens its own connection, and so does this.
-Each run cancels 2 x (repeat + warm-up) Unshipped orders; when too few are left, when the data
-is more than a day old (the cancellation rate counts the last seven days from now), or with
---regenerate, the database is rebuilt.
+The data lives in its own database: var/bench/sellerdesk.sqlite3, or the PostgreSQL database
+sellerdesk_bench (--postgres-db) on the server of DATABASE_URL (default the local one):
+generated on the first run, reused after. Pages are timed in-process with Django's test Client
+(middleware, view, queries, template). On SQLite the connection is closed before each request:
+the project runs it with CONN_MAX_AGE=0, so in production every request opens its own
+connection, and so does this; on PostgreSQL connections are kept (CONN_MAX_AGE, 60 s by
+default), and the benchmark keeps its one. Each run cancels 2 x (repeat + warm-up) Unshipped
+orders; when too few are left, when the data is more than a day old (the cancellation rate
+counts the last seven days from now), or with --regenerate, the database is rebuilt.
 """
 
 import argparse
@@ -25,15 +27,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 sys.path.insert(0, str(ROOT))
-os.environ["SELLERDESK_VAR_DIR"] = str(BENCH_DIR)  # never the demo's database
-os.environ.pop("DATABASE_URL", None)  # the benchmark is of the embedded default, SQLite
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-(BENCH_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
+
+from bench.databases import environment, fresh_database  # noqa: E402
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--postgres-db", default="sellerdesk_bench", help="its database name")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the database")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs per operation")
+    return parser.parse_args()
+
+
+ARGS = _arguments()
+# Never the demo's database: this directory, or a database of its own on the server.
+LOCATION = environment(ARGS.database, directory=BENCH_DIR, postgres_name=ARGS.postgres_db)
 
 import django  # noqa: E402
 
@@ -41,7 +55,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import DatabaseError, connection  # noqa: E402
+from django.db import DatabaseError, OperationalError, connection  # noqa: E402
+from django.db.models import Exists, OuterRef, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -52,7 +67,7 @@ from sellerdesk.cancellations.services import order_cancel  # noqa: E402
 from sellerdesk.core.pages import Position  # noqa: E402
 from sellerdesk.metrics.rates import cancellation_rate  # noqa: E402
 from sellerdesk.metrics.selectors import customer_metrics  # noqa: E402
-from sellerdesk.orders.models import Order, OrderEvent, OrderStatus  # noqa: E402
+from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus  # noqa: E402
 from sellerdesk.orders.selectors import PAGE_SIZES, OrderFilter, order_list_cursor  # noqa: E402
 
 PAGE_SIZE = PAGE_SIZES[0]
@@ -94,10 +109,7 @@ class Page:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the database")
-    parser.add_argument("--repeat", type=int, default=50, help="timed runs per operation")
-    args = parser.parse_args()
+    args = ARGS
     generation = prepare(regenerate=args.regenerate, cancellations=2 * (WARMUP + args.repeat))
     seller = generate.bench_seller()
     if seller is None:
@@ -117,8 +129,7 @@ def main() -> None:
 
 def prepare(*, regenerate: bool, cancellations: int) -> float | None:
     """Migrate, and generate unless a complete database is there. Returns generation seconds."""
-    database = Path(settings.DATABASES["default"]["NAME"])
-    if database.exists() and not regenerate:
+    if _exists() and not regenerate:
         try:
             call_command("migrate", verbosity=0)
         except DatabaseError as error:  # say, a migration rewritten since it was applied here
@@ -131,16 +142,24 @@ def prepare(*, regenerate: bool, cancellations: int) -> float | None:
                 "The benchmark database is incomplete, out of Unshipped orders or "
                 f"{age:.0f} hours old: regenerating."
             )
-    connection.close()
-    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-        path.unlink(missing_ok=True)
-    print(f"Generating {generate.ORDERS:,} orders in {database} ...", flush=True)
+    fresh_database(ARGS.database, LOCATION)
+    print(f"Generating {generate.ORDERS:,} orders in {LOCATION} ...", flush=True)
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     generate.generate()
     seconds = time.perf_counter() - start
     print(f"Generated in {seconds:.0f} s (migrate included).", flush=True)
     return seconds
+
+
+def _exists() -> bool:
+    if ARGS.database == "sqlite":
+        return Path(LOCATION).exists()
+    try:
+        connection.ensure_connection()
+    except OperationalError:  # no such database yet
+        return False
+    return True
 
 
 def pages(seller: Seller, repeat: int) -> list[Page]:
@@ -160,9 +179,36 @@ def pages(seller: Seller, repeat: int) -> list[Page]:
             [f"/orders/?cursor={deep}"],
             PAGE_SIZE,
         ),
-        Page("Extra: search by a rare SKU", ["/orders/?q=NH-0040"], PAGE_SIZE, target=None),
-        Page("Extra: search, no match", ["/orders/?q=Zlatan"], 0, target=None, runs=10),
+        *search_pages(seller, searched[0]),
     ]
+
+
+def search_pages(seller: Seller, order_id: str) -> list[Page]:
+    """Search by buyer name, SKU and part of an order id: no match, rare and common terms, a
+    term within a status tab, and a short term (no trigram). Each page must list what a plain
+    scan of the seller's orders finds (its first page)."""
+    terms = [
+        ("Search, no match (Zlatan)", "Zlatan", PAGE_TARGET_MS, ""),
+        ("Search, rare: part of an order id", order_id[4:11], PAGE_TARGET_MS, ""),
+        ("Search, rare: a buyer (Märta Öberg)", "Märta Öberg", PAGE_TARGET_MS, ""),
+        ("Search, a SKU (NH-0040)", "NH-0040", PAGE_TARGET_MS, ""),
+        ("Search, common: a surname (Johansson)", "Johansson", PAGE_TARGET_MS, ""),
+        ("Search, common, in a tab (son, Unshipped)", "son", PAGE_TARGET_MS, "Unshipped"),
+        ("Extra: search, short term (Ek)", "Ek", None, ""),
+    ]
+    mine = Order.objects.filter(seller=seller)
+    result = []
+    for name, term, target, status in terms:
+        items = OrderItem.objects.filter(order=OuterRef("pk"), seller_sku__icontains=term)
+        found = mine.filter(
+            Q(buyer_name__icontains=term) | Q(amazon_order_id__icontains=term) | Exists(items)
+        )
+        if status:
+            found = found.filter(status=status)
+        rows = min(PAGE_SIZE, found[:PAGE_SIZE].count())
+        query = urlencode({"q": term, **({"status": status} if status else {})})
+        result.append(Page(name, [f"/orders/?{query}"], rows, target))
+    return result
 
 
 def metrics_pages() -> list[Page]:
@@ -188,11 +234,11 @@ def measure_metrics(seller: Seller, repeat: int) -> list[Result]:
     """The selectors alone, without the request: the headline rate, and all of the page's."""
 
     def rate(_: str) -> None:
-        connection.close()  # as in a request or a task: a new connection
+        as_deployed()  # as in a request or a task
         cancellation_rate(seller=seller)
 
     def metrics(_: str) -> None:
-        connection.close()
+        as_deployed()
         customer_metrics(seller=seller)
 
     runs = [""] * (WARMUP + repeat)
@@ -207,7 +253,7 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
     samples = []
     for index in range(WARMUP + (page.runs or repeat)):
         url = page.urls[index % len(page.urls)]
-        connection.close()  # as deployed: a connection per request
+        as_deployed()
         start = time.perf_counter()
         response = client.get(url, secure=True)
         elapsed = (time.perf_counter() - start) * 1000
@@ -222,9 +268,17 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
     return Result(page.name, samples, page.target, plan)
 
 
+def as_deployed() -> None:
+    """A new connection on SQLite, where the project runs with CONN_MAX_AGE=0; the same one on
+    PostgreSQL, where connections are kept (CONN_MAX_AGE, 60 s by default)."""
+    if connection.vendor == "sqlite":
+        connection.close()
+
+
 def query_plans(request: Callable[[], object]) -> list[str]:
-    """EXPLAIN QUERY PLAN of each query of a request, with its parameters bound as they were:
-    SQLite may plan a query with literals in it differently."""
+    """The plan of each query of a request (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
+    PostgreSQL), with its parameters bound as they were: SQLite may plan a query with literals
+    in it differently."""
     queries: list[tuple[str, Any]] = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -236,10 +290,17 @@ def query_plans(request: Callable[[], object]) -> list[str]:
     plans = []
     with connection.cursor() as cursor:
         for sql, params in queries:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            if not sql.startswith("SELECT"):  # SET LOCAL, savepoints
+                continue
             table = sql.split(" FROM ")[1].split(" ")[0]
-            steps = _collapse([row[3] for row in cursor.fetchall()])
-            plans.append(f"{table}: {'; '.join(steps)}")
+            if connection.vendor == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                steps = _collapse([row[3] for row in cursor.fetchall()])
+                plans.append(f"{table}: {'; '.join(steps)}")
+            else:
+                cursor.execute(f"EXPLAIN (COSTS OFF) {sql}", params)
+                lines = [row[0] for row in cursor.fetchall()]
+                plans.append("\n    ".join([f"{table}:", *lines]))
     return plans
 
 
@@ -298,7 +359,7 @@ def timed(
     samples = []
     for index, order_id in enumerate(order_ids):
         if fresh:
-            connection.close()  # as deployed: a connection per request
+            as_deployed()
         start = time.perf_counter()
         operation(order_id)
         if index >= WARMUP:
@@ -307,15 +368,24 @@ def timed(
 
 
 def print_environment(generation: float | None) -> None:
-    database = Path(settings.DATABASES["default"]["NAME"])
     made = f"generated in {generation:.0f} s" if generation else "reused"
     orders = Order.objects.filter(seller=generate.bench_seller())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            engine = f"SQLite {sqlite3.sqlite_version}"
+            size = Path(LOCATION).stat().st_size
+        else:
+            cursor.execute(
+                "SELECT current_setting('server_version'), pg_database_size(%s)",
+                [ARGS.postgres_db],
+            )
+            version, size = cursor.fetchone()
+            engine = f"PostgreSQL {version}"
     print(
         f"\nMachine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
-        f"Django {django.get_version()}"
+        f"Python {platform.python_version()}; {engine}; Django {django.get_version()}"
     )
-    print(f"Database: {database} ({database.stat().st_size / 2**20:,.0f} MiB, {made})")
+    print(f"Database: {settings.DATABASES['default']['NAME']} ({size / 2**20:,.0f} MiB, {made})")
     rate = cancellation_rate(seller=generate.bench_seller())  # type: ignore[arg-type]
     cancellations = OrderEvent.objects.filter(
         kind=OrderEvent.Kind.CANCELLED, order__seller=generate.bench_seller()
@@ -343,7 +413,8 @@ def print_table(results: list[Result]) -> None:
 
 
 def print_plans(results: list[Result]) -> None:
-    print("\nQuery plans of each page's queries (EXPLAIN QUERY PLAN):")
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN (COSTS OFF)"
+    print(f"\nQuery plans of each page's queries ({explain}):")
     for result in results:
         if result.plan:
             print(f"\n{result.name}:")

@@ -195,6 +195,14 @@ USE_THOUSAND_SEPARATOR = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Largest order-related file or feed document accepted (bytes).
 FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(100 * 1024 * 1024)))
+# Tasks queued for each feed: that many workers apply its batches at once. On SQLite, whose
+# writers take turns, one.
+FEED_WORKERS = int(
+    os.environ.get(
+        "FEED_WORKERS",
+        "1" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "2",
+    )
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -248,6 +256,26 @@ EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
 
 # The marketplace's own calls (checkout) authenticate with this operator token.
 MARKETPLACE_API_TOKEN = os.environ.get("MARKETPLACE_API_TOKEN", "demo-marketplace-token")
+
+
+def env_mapping(name: str) -> dict[str, str]:
+    """NAME=key=value,key=value as a dict."""
+    mapping = {}
+    for item in env_list(name, ""):
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=value.")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+# Usage plans of the Selling Partner API (docs/api.md, "Rate limits"): operationId -> "rate/burst"
+# over SP-API's defaults, e.g. RATE_LIMITS="getOrder=1/60,getFeed=4/30". A settings module that
+# imports this one may set the dict itself.
+RATE_LIMITS = env_mapping("RATE_LIMITS")
+# Where the buckets are kept: the database by default; Redis when set, e.g. redis://host:6379/0
+# (docs/operations.md, "Rate limits").
+RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL", "")
 
 LOGGING = {
     "version": 1,

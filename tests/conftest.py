@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.api.usage_plans import DEFAULT_PLANS, MAX_BURST, MAX_RATE
 from tests.factories import PASSWORD, make_seller, make_user
 
 # Fixtures through which a test reaches the database (pytest-django's, and the live server's).
@@ -55,6 +56,16 @@ def plain_http(settings: Any) -> None:
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def unlimited_usage_plans(settings: Any) -> None:
+    """SP-API's usage plans would answer most tests' series of calls with 429: the suite runs
+    with every plan raised as far as RATE_LIMITS goes. tests/api/test_rate_limits.py sets the
+    plans it tests."""
+    settings.RATE_LIMITS = {
+        operation_id: f"{MAX_RATE}/{MAX_BURST}" for operation_id in DEFAULT_PLANS
+    }
 
 
 @dataclass

@@ -4,6 +4,7 @@ writes a marker file and sleeps (its heartbeat still beating) until the test kil
     python -m tests.fault_worker POINT MARKER [db_worker options]
 
 POINT is one of
+    feed-batch-claimed:N    inside the N-th feed batch's transaction, before its changes
     feed-batch-open:N       inside the N-th feed batch's transaction, its changes made
     email-task-queueing:N   after a commit, as the N-th email delivery task is being queued
     email-accepted:N        after the mail server accepted the N-th email, before it is recorded
@@ -66,7 +67,9 @@ def main() -> None:
 
     if "FEED_BATCH_SIZE" in os.environ:
         processing.BATCH_SIZE = int(os.environ["FEED_BATCH_SIZE"])
-    if name == "feed-batch-open":
+    if name == "feed-batch-claimed":
+        acknowledgement.orders_cancel = before(stop, acknowledgement.orders_cancel)
+    elif name == "feed-batch-open":
         acknowledgement.orders_cancel = after(stop, acknowledgement.orders_cancel)
     elif name == "email-task-queueing":
 

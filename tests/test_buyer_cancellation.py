@@ -235,9 +235,11 @@ def test_a_self_cancellation_cancels_emails_the_buyer_and_does_not_count(smtp: S
     assert cancellation_rate(seller=seller).cancelled == 0
     (message,) = smtp.messages
     assert message["To"] == order.buyer_email
-    assert message["Subject"] == f"Your order {order.amazon_order_id} has been cancelled"
+    assert message["Subject"] == (
+        f"Your order {order.amazon_order_id} from Nordisk Hem AB has been cancelled"
+    )
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert f"Your order {order.amazon_order_id} has been cancelled." in text
+    assert f"Your order {order.amazon_order_id} from Nordisk Hem AB has been cancelled." in text
     assert "by the seller" not in text
     assert "The order was cancelled at your request." in text
     assert f"3 × {listing.title} (SKU {listing.sku})" in text
@@ -251,10 +253,12 @@ def test_a_self_cancellation_emails_a_swedish_buyer_in_swedish(smtp: SmtpInbox, 
     run_tasks()
 
     (message,) = smtp.messages
-    assert message["Subject"] == f"Din beställning {order.amazon_order_id} har annullerats"
+    assert message["Subject"] == (
+        f"Din beställning {order.amazon_order_id} från Nordisk Hem AB har annullerats"
+    )
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    assert f"Din beställning {order.amazon_order_id} har annullerats." in text
+    assert f"Din beställning {order.amazon_order_id} från Nordisk Hem AB har annullerats." in text
     assert "Beställningen har annullerats på din begäran." in text
     assert "säljaren" not in text and "säljaren" not in html
 

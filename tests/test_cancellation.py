@@ -118,7 +118,9 @@ def test_buyer_receives_email_in_swedish_without_the_memo(smtp: SmtpInbox, selle
     email = OutboundEmail.objects.get()
     assert message["Message-ID"] == email.message_id
     assert message["To"] == order.buyer_email
-    assert message["Subject"] == f"Din beställning {order.amazon_order_id} har annullerats"
+    assert message["Subject"] == (
+        f"Din beställning {order.amazon_order_id} från Nordisk Hem AB har annullerats"
+    )
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "Hej Åsa Öberg," in text
@@ -144,7 +146,9 @@ def test_buyer_receives_email_in_english(smtp: SmtpInbox, seller, seller_user):
     run_tasks()
 
     message = smtp.messages[0]
-    assert message["Subject"] == f"Your order {order.amazon_order_id} has been cancelled"
+    assert message["Subject"] == (
+        f"Your order {order.amazon_order_id} from Nordisk Hem AB has been cancelled"
+    )
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "The seller cannot deliver to your shipping address." in text
     assert "You have not been charged for this order." in text
@@ -332,7 +336,9 @@ def test_cancelling_one_item_keeps_the_rest_coming(seller, seller_user):
         (towel.sku, 1),
     ]
     email = OutboundEmail.objects.get()
-    assert email.subject == f"Varor i din beställning {order.amazon_order_id} har annullerats"
+    assert email.subject == (
+        f"Varor i din beställning {order.amazon_order_id} från Nordisk Hem AB har annullerats"
+    )
     mug.refresh_from_db()
     assert mug.quantity == 0
 

@@ -168,8 +168,9 @@ def _lock(*, seller: Seller, application_id: int) -> DeveloperApplication:
 # Reads
 
 
-def access_token_seller(token: str) -> Seller | None:
-    """The seller an access token acts for; None when it is unknown, expired or revoked."""
+def access_token_application(token: str) -> DeveloperApplication | None:
+    """The application an access token was issued to, with the seller it acts for; None when
+    the token is unknown, expired or revoked."""
     if not token.startswith("Atza|"):
         return None
     access = (
@@ -181,7 +182,7 @@ def access_token_seller(token: str) -> Seller | None:
         .select_related("application__seller")
         .first()
     )
-    return access.application.seller if access is not None else None
+    return access.application if access is not None else None
 
 
 def application_list(*, seller: Seller) -> QuerySet[DeveloperApplication]:

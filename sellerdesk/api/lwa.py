@@ -13,8 +13,8 @@ from ninja.security import APIKeyHeader
 from sellerdesk.accounts.credentials import (
     InvalidClient,
     InvalidGrant,
+    access_token_application,
     access_token_grant,
-    access_token_seller,
 )
 from sellerdesk.accounts.models import Seller
 
@@ -85,9 +85,15 @@ def _no_store(response: JsonResponse) -> JsonResponse:
 
 
 class SellingPartnerAccessToken(APIKeyHeader):
-    """The access token of the exchange above, sent as SP-API clients send it."""
+    """The access token of the exchange above, sent as SP-API clients send it. The request's
+    auth is the seller it acts for; its `developer_application` is the application that the
+    token was issued to, whose usage plans the request counts against."""
 
     param_name = "x-amz-access-token"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Seller | None:
-        return access_token_seller(key) if key else None
+        application = access_token_application(key) if key else None
+        if application is None:
+            return None
+        request.developer_application = application  # type: ignore[attr-defined]
+        return application.seller

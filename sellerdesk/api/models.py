@@ -27,3 +27,26 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class QuotaBucket(models.Model):
+    """The token bucket of one operation's usage plan for one developer application, which acts
+    for one seller. Kept as GCRA keeps it, one number: `full_at`, the time (microseconds since
+    the epoch) when the bucket will hold its whole burst again. A request is let through while
+    that time is at most burst - 1 requests' refill away, and moves it on by one request's."""
+
+    application = models.ForeignKey(
+        "accounts.DeveloperApplication", on_delete=models.CASCADE, related_name="+"
+    )
+    operation = models.CharField(max_length=64)
+    full_at = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "operation"], name="quota_bucket_application_operation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} ({self.application_id})"

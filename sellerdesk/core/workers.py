@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 BEAT_INTERVAL = 2.0  # seconds
 # A worker whose heartbeat is older than this is dead: five missed beats. Long enough that a
 # live worker waiting for SQLite's write lock is not taken for dead; if one ever is, the work it
-# held is fenced (feeds check their owner at every batch), so nothing is applied twice.
+# held is fenced (a feed's batch applies only under its row's lock and done flag), so nothing is
+# applied twice.
 DEAD_AFTER = datetime.timedelta(seconds=10)
 SWEEP_INTERVAL = 5.0  # seconds
 # A dead worker's row stays this long for the operator to see, then goes.

@@ -14,12 +14,15 @@ from typing import Any, BinaryIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.feeds.appliers.acknowledgement import acknowledgements_apply
-from sellerdesk.feeds.appliers.adjustment import adjustments_apply
+from sellerdesk.feeds.appliers.acknowledgement import (
+    acknowledgement_empties_stock,
+    acknowledgements_apply,
+)
+from sellerdesk.feeds.appliers.adjustment import adjustment_empties_stock, adjustments_apply
 from sellerdesk.feeds.appliers.batch import Applier
 from sellerdesk.feeds.appliers.inventory import inventory_apply
 from sellerdesk.feeds.appliers.shipment import shipments_apply
-from sellerdesk.feeds.models import FeedType
+from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.parsers.acknowledgement_xml import read_order_acknowledgements
 from sellerdesk.feeds.parsers.adjustment_file import (
     PAYMENT_ADJUSTMENT_TEMPLATE,
@@ -68,6 +71,14 @@ class Template:
     content: str
 
 
+def order_key(record: Any) -> str:
+    return str(record.amazon_order_id)
+
+
+def sku_key(record: Any) -> str:
+    return str(record.update.sku)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedKind[R]:
     feed_type: FeedType
@@ -78,6 +89,13 @@ class FeedKind[R]:
     upload: UploadChoice
     xml: bool  # the XML feed of its upload choice, or the flat file
     keyed_by: MessageKey = MessageKey.ORDER
+    # What a message changes (its order, or its listing by SKU): two messages of one key apply in
+    # the feed's order, even when their batches are applied by different workers.
+    key: Callable[[R], str] = order_key
+    # Whether a message changes stock in a way that does not commute with the feed's other
+    # changes of stock (a cancellation that empties its listings): its batch is applied after
+    # every batch before it, and before every batch after it.
+    barrier: Callable[[Feed, R], bool] | None = None
     template: Template | None = None
 
 
@@ -92,6 +110,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
         feed_type=FeedType.ORDER_ACKNOWLEDGEMENT,
         read=read_order_acknowledgements,
         apply=acknowledgements_apply,
+        barrier=acknowledgement_empties_stock,
         report=ReportFormat.XML,
         upload=CANCELLATION,
         xml=True,
@@ -100,6 +119,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
         feed_type=FeedType.ORDER_CANCELLATION_FILE,
         read=read_order_cancellations,
         apply=acknowledgements_apply,
+        barrier=acknowledgement_empties_stock,
         report=ReportFormat.TSV,
         upload=CANCELLATION,
         xml=False,
@@ -126,6 +146,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
         feed_type=FeedType.PAYMENT_ADJUSTMENT,
         read=read_order_adjustments,
         apply=adjustments_apply,
+        barrier=adjustment_empties_stock,
         report=ReportFormat.XML,
         upload=ADJUSTMENT,
         xml=True,
@@ -134,6 +155,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
         feed_type=FeedType.PAYMENT_ADJUSTMENT_FILE,
         read=read_payment_adjustments,
         apply=adjustments_apply,
+        barrier=adjustment_empties_stock,
         report=ReportFormat.TSV,
         upload=ADJUSTMENT,
         xml=False,
@@ -147,6 +169,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
         upload=INVENTORY,
         xml=False,
         keyed_by=MessageKey.SKU,
+        key=sku_key,
         template=Template("Flat.File.PriceInventory.txt", PRICE_AND_QUANTITY_TEMPLATE),
     ),
 )

@@ -95,11 +95,14 @@ class Feed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     processing_start_time = models.DateTimeField(null=True, blank=True)
     processing_end_time = models.DateTimeField(null=True, blank=True)
-    # The task that owns the feed (a task id); its batches commit only while it still does.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    # Claims so far: each run after the first resumes a feed whose task died or failed.
+    # Runs so far: the first (its tasks queued at submission), then one for every task queued
+    # again because none was left to run the feed (they died with their workers, or failed).
     runs = models.PositiveSmallIntegerField(default=0)
-    # How many parsed records are applied and reported: a restarted worker resumes after them.
+    # Records per batch, fixed when processing starts: every task cuts the document alike.
+    batch_size = models.PositiveIntegerField(default=0)
+    # The document's records, known once a task has read it to the end.
+    records_total = models.PositiveIntegerField(null=True, blank=True)
+    # Records of the batches done (applied and reported): the feed's progress.
     records_done = models.PositiveIntegerField(default=0)
     messages_processed = models.PositiveIntegerField(default=0)
     messages_successful = models.PositiveIntegerField(default=0)
@@ -130,6 +133,22 @@ class Feed(models.Model):
         if self.source == Feed.Source.SELECTION:
             return str(self.get_source_display())
         return str(self.get_feed_type_display())
+
+
+class FeedBatch(models.Model):
+    """One batch of a feed's records (positions number * batch_size onwards): the row that the
+    task applying it holds locked in its transaction, and that says it is done."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    records = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "number"], name="feed_batch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id}/{self.number}"
 
 
 class FeedResult(models.Model):

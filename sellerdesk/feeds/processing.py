@@ -2,79 +2,83 @@
 applier of its kind (feeds/kinds.py), record a result per failed or warned message, and write
 the report.
 
-Each batch commits its cancellations together with its results and the feed's progress, so a
-worker that dies mid-feed leaves a consistent state: the next run resumes after the last
-committed batch, and nothing is applied twice.
+A feed gets FEED_WORKERS tasks (settings), and each of them streams the document and applies
+the batches that are neither done nor held by another task (feeds/batches.py: a batch commits
+its changes with its results, its done flag and the feed's progress, exactly once). At the end
+of its pass a task waits for the batches that others hold; if one is still not done (its task
+died, or it waited for one that did), it passes again. The task that finds every batch done
+writes the report, in message order, and ends the feed.
 
-A feed is owned by the task that claimed it. When that task's worker dies, a live worker's sweep
-fails the task (`core.workers`) and queues the feed again (`feeds_recover`); the new task takes
-it over. Every batch checks, under the feed's lock, that its task still owns the feed and that
-the feed is where the batch starts, so a task that was given up for dead changes nothing."""
+When every task of a feed has died with its worker, a live worker's sweep fails the tasks
+(`core.workers`) and queues the feed again (`feeds_recover`): the new task resumes it, skipping
+what is done."""
 
 import datetime
 import itertools
 import logging
 import tempfile
-import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, cast
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
+from sellerdesk.feeds.batches import (
+    BatchOrder,
+    Claim,
+    FeedEnded,
+    batch_apply,
+    batches_done,
+    done_batches,
+)
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.kinds import FeedKind, MessageKey, ReportFormat, feed_kind
-from sellerdesk.feeds.models import Feed, FeedResult
-from sellerdesk.feeds.parsers.records import FeedRejected, RecordError
+from sellerdesk.feeds.models import Feed
+from sellerdesk.feeds.parsers.records import FeedRejected
 from sellerdesk.feeds.reports import (
     MessageResult,
     ReportSummary,
     write_processing_report_tsv,
     write_processing_report_xml,
 )
-from sellerdesk.feeds.results import feed_result
 from sellerdesk.feeds.services import feed_result_document_create
 from sellerdesk.metrics.rates import (
     cancellation_rate,
     cancellation_rate_after,
     crosses_target,
-    first_cancellations_in_window,
 )
 
 logger = logging.getLogger(__name__)
 
 # Messages per transaction. Larger batches cost less per message (fewer statements and commits,
 # and far fewer pages written again by the next batch) but hold their orders' locks longer and
-# take more memory; see docs/benchmarks.md, "Feeds".
+# take more memory; see docs/benchmarks.md, "Feeds". A feed keeps the size it started with.
 BATCH_SIZE = 1000
-# Runs of one feed (claims by a task) before it is given up: a feed that kills its worker or
-# fails its task every time ends FATAL instead of running for ever.
+# Runs of one feed before it is given up: a feed that kills its workers or fails its tasks
+# every time ends FATAL instead of running for ever.
 MAX_RUNS = 5
 # A feed in queue this long without a task to run it gets one.
 QUEUE_GRACE = datetime.timedelta(seconds=5)
 RECOVERY_PRIORITY = 10  # tasks' default is 0; higher runs first
 
 
-class FeedTakenOver(Exception):
-    """Another task owns the feed now: this one was given up for dead."""
-
-
-def feed_process(*, feed_pk: int, task_id: str) -> str:
-    """Process a feed as the task `task_id`, or resume it after the last committed batch."""
+def feed_process(*, feed_pk: int, resumed: bool = False) -> str:
+    """Apply the feed's batches that are left, with the feed's other tasks, and finish it.
+    `resumed`: queued again because the feed had no task left (a new run)."""
     # Reports are in English, as the marketplace's are, whoever submitted the feed.
     with translation.override("en"):
         try:
-            return _process(feed_pk=feed_pk, task_id=task_id)
-        except FeedTakenOver:
-            logger.warning("Feed %s was taken over by another task; %s stops.", feed_pk, task_id)
-            return "taken_over"
+            return _process(feed_pk=feed_pk, resumed=resumed)
+        except FeedEnded:
+            logger.warning("Feed %s ended while a batch was applied; it was rolled back.", feed_pk)
+            return "ended"
 
 
-def _process(*, feed_pk: int, task_id: str) -> str:
-    feed = _claim(feed_pk=feed_pk, task_id=task_id)
+def _process(*, feed_pk: int, resumed: bool) -> str:
+    feed = _claim(feed_pk=feed_pk, resumed=resumed)
     if feed is None:
         return "skipped"
     if feed.runs > MAX_RUNS:
@@ -83,32 +87,35 @@ def _process(*, feed_pk: int, task_id: str) -> str:
             rejected=FeedRejected(
                 FileProblem.PROCESSING_INTERRUPTED,
                 f"Processing stopped {MAX_RUNS} times before the end of the file (the worker "
-                f"died or failed); the first {feed.records_done} messages were applied and are "
+                f"died or failed); {feed.records_done} of the messages were applied and are "
                 "reported; the rest were not.",
             ),
         )
         return "fatal"
     kind = feed_kind(feed.feed_type)
-    with feed.input_document.file.open("rb") as source:
-        records = kind.read(cast(BinaryIO, source))
+    while True:
         try:
-            # The parser checks the whole file before it yields the first record.
-            first = next(records, None)
+            held = _pass(feed=feed, kind=kind)
         except FeedRejected as rejected:
+            # The parser checks the whole file before it yields the first record.
             _finish_fatal(feed=feed, rejected=rejected)
             return "fatal"
-        stream = itertools.chain([] if first is None else [first], records)
-        remaining = itertools.islice(stream, feed.records_done, None)
-        position = feed.records_done
-        for batch in itertools.batched(remaining, BATCH_SIZE, strict=False):
-            _apply_batch(feed=feed, kind=kind, records=batch, first_position=position)
-            position += len(batch)
+        if held:
+            batches_done(feed=feed, numbers=held)  # until their tasks commit or die
+        status, done, total = Feed.objects.values_list(
+            "processing_status", "records_done", "records_total"
+        ).get(pk=feed.pk)
+        if status != Feed.Status.IN_PROGRESS:
+            return "done" if status == Feed.Status.DONE else "ended"  # by another task
+        if done == total:
+            break
     _finish(feed=feed)
     return "done"
 
 
-def _claim(*, feed_pk: int, task_id: str) -> Feed | None:
-    now = timezone.now()
+def _claim(*, feed_pk: int, resumed: bool) -> Feed | None:
+    """The feed, in progress, if it is in queue or in progress; a first start or a resumption
+    counts as a run."""
     with transaction.atomic():
         feed = (
             Feed.objects.select_for_update(of=("self",))
@@ -120,84 +127,40 @@ def _claim(*, feed_pk: int, task_id: str) -> Feed | None:
             return None
         if feed.processing_status not in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS}:
             return None
-        running = feed.processing_status == Feed.Status.IN_PROGRESS
-        if running and feed.claimed_by != task_id and _task_running(feed.claimed_by):
-            return None  # its task is alive and on it
+        if feed.processing_status == Feed.Status.IN_QUEUE or resumed:
+            feed.runs += 1
         feed.processing_status = Feed.Status.IN_PROGRESS
-        feed.processing_start_time = feed.processing_start_time or now
-        feed.claimed_by = task_id
-        feed.runs += 1
+        feed.processing_start_time = feed.processing_start_time or timezone.now()
+        feed.batch_size = feed.batch_size or BATCH_SIZE
         feed.save(
-            update_fields=["processing_status", "processing_start_time", "claimed_by", "runs"]
+            update_fields=["processing_status", "processing_start_time", "runs", "batch_size"]
         )
     return feed
 
 
-def _task_running(task_id: str) -> bool:
-    try:
-        pk = uuid.UUID(task_id)
-    except ValueError:
-        return False  # not a queued task (a direct call), or none
-    return DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING).exists()
-
-
-def _hold(*, feed: Feed, position: int | None = None) -> None:
-    """Inside a transaction: lock the feed and check that this task still owns it (and, for a
-    batch, that the feed is where the batch starts)."""
-    owned = Feed.objects.select_for_update().filter(pk=feed.pk, claimed_by=feed.claimed_by)
-    if position is not None:
-        owned = owned.filter(records_done=position)
-    if not list(owned.values_list("pk", flat=True)):
-        raise FeedTakenOver(feed.feed_id)
-
-
-def _apply_batch(
-    *, feed: Feed, kind: FeedKind[Any], records: Iterable[object], first_position: int
-) -> None:
-    """Apply one batch through its kind's applier, in one transaction with its results and
-    the feed's progress; a dry run rolls the changes back and keeps what it forecasts."""
-    results: list[FeedResult] = []
-    messages = []
-    count = 0
-    for position, record in enumerate(records, first_position):
-        count += 1
-        if isinstance(record, RecordError):
-            results.append(
-                feed_result(
-                    feed,
-                    position,
-                    record.message_id,
-                    record.code,
-                    record.description,
-                    record.amazon_order_id,
-                    record.order_item_id,
-                    record.sku,
-                )
-            )
-        else:
-            messages.append((position, record))
-    with transaction.atomic():
-        _hold(feed=feed, position=first_position)
-        with transaction.atomic():
-            applied = kind.apply(feed=feed, messages=messages)
-            projected = 0
-            if feed.dry_run:
-                projected = first_cancellations_in_window(
-                    seller=feed.seller, events=applied.cancellations
-                )
-                transaction.set_rollback(True)
-        results.extend(applied.results)
-        FeedResult.objects.bulk_create(results)
-        errors = {r.position for r in results if r.result_code == "Error"}
-        warned = {r.position for r in results if r.result_code == "Warning"} - errors
-        Feed.objects.filter(pk=feed.pk).update(
-            records_done=F("records_done") + count,
-            messages_processed=F("messages_processed") + count,
-            messages_successful=F("messages_successful") + count - len(errors),
-            messages_with_error=F("messages_with_error") + len(errors),
-            messages_with_warning=F("messages_with_warning") + len(warned),
-            projected_cancellations=F("projected_cancellations") + projected,
-        )
+def _pass(*, feed: Feed, kind: FeedKind[Any]) -> list[int]:
+    """Stream the document once and apply every batch that is not done and that no other
+    task holds; the numbers of those that others held."""
+    done = done_batches(feed)
+    order = BatchOrder(feed=feed, kind=kind)
+    held: list[int] = []
+    total = 0
+    with feed.input_document.file.open("rb") as source:
+        records = kind.read(cast(BinaryIO, source))
+        for number, batch in enumerate(itertools.batched(records, feed.batch_size, strict=False)):
+            total += len(batch)
+            follows = order.follows(number, batch) - done
+            if number in done:
+                continue
+            claim = batch_apply(feed=feed, kind=kind, number=number, records=batch, follows=follows)
+            if claim in {Claim.APPLIED, Claim.DONE}:
+                done.add(number)
+            elif claim is Claim.HELD:
+                held.append(number)
+    if feed.records_total is None:
+        Feed.objects.filter(pk=feed.pk).update(records_total=total)
+        feed.records_total = total
+    return held
 
 
 def _finish(*, feed: Feed) -> None:
@@ -264,10 +227,8 @@ def _finish_fatal(*, feed: Feed, rejected: FeedRejected) -> None:
         message_code=int(rejected.code),
         description=rejected.description,
     )
-    Feed.objects.filter(pk=feed.pk).update(
-        fatal_code=int(rejected.code), fatal_description=rejected.description
-    )
     feed.refresh_from_db()
+    feed.fatal_code, feed.fatal_description = int(rejected.code), rejected.description
     _store_report(
         feed=feed,
         summary=_summary(feed, status_code="Rejected"),
@@ -299,7 +260,14 @@ def _store_report(
             content_type = "text/tab-separated-values; charset=UTF-8"
         report.seek(0)
         with transaction.atomic():
-            _hold(feed=feed)
+            # Every task of the feed may come to write the report: the first one ends it.
+            ended = not list(
+                Feed.objects.select_for_update()
+                .filter(pk=feed.pk, processing_status=Feed.Status.IN_PROGRESS)
+                .values_list("pk", flat=True)
+            )
+            if ended:
+                return
             document = feed_result_document_create(
                 seller=feed.seller, content_type=content_type, content=report
             )
@@ -307,31 +275,34 @@ def _store_report(
                 result_document=document,
                 processing_status=status,
                 processing_end_time=timezone.now(),
+                fatal_code=feed.fatal_code,
+                fatal_description=feed.fatal_description,
             )
 
 
 def feeds_recover() -> int:
-    """Queue a task for every feed that has none to run it: in progress when its task died with
-    its worker or failed, or in queue when its task was never queued. Run by every live
-    worker's sweep; returns how many feeds were queued."""
+    """Queue a task for every feed that has none to run it: in progress when its tasks died with
+    their workers or failed (the task resumes it: a new run), or in queue when its tasks were
+    never queued. Run by every live worker's sweep; returns how many feeds were queued."""
     from sellerdesk.feeds.tasks import process_feed
 
     active = Feed.objects.filter(
         Q(processing_status=Feed.Status.IN_PROGRESS)
         | Q(processing_status=Feed.Status.IN_QUEUE, created_at__lt=timezone.now() - QUEUE_GRACE)
     )
-    feed_pks = list(active.values_list("pk", flat=True))
-    if not feed_pks:
+    statuses = dict(active.values_list("pk", "processing_status"))
+    if not statuses:
         return 0
     tasks = DBTaskResult.objects.filter(
         task_path=process_feed.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     )
     covered = {_feed_pk_of(arguments) for arguments in tasks.values_list("args_kwargs", flat=True)}
-    orphans = [pk for pk in feed_pks if pk not in covered]
+    orphans = [pk for pk in statuses if pk not in covered]
     for pk in orphans:
         # Ahead of the work queued meanwhile: a feed taken over continues before new work.
-        process_feed.using(priority=RECOVERY_PRIORITY).enqueue(pk)
+        resumed = statuses[pk] == Feed.Status.IN_PROGRESS
+        process_feed.using(priority=RECOVERY_PRIORITY).enqueue(pk, resumed=resumed)
     if orphans:
         logger.warning("Queued %d feed(s) that had no task to run them.", len(orphans))
     return len(orphans)

@@ -133,7 +133,8 @@ def feed_create(
         )
         from sellerdesk.feeds.tasks import process_feed
 
-        enqueue_on_commit(process_feed, feed.pk)
+        for _task in range(settings.FEED_WORKERS):
+            enqueue_on_commit(process_feed, feed.pk)
     return feed
 
 

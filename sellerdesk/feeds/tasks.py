@@ -1,8 +1,8 @@
-from django.tasks import TaskContext, task
+from django.tasks import task
 
 from sellerdesk.feeds.processing import feed_process
 
 
-@task(queue_name="feeds", takes_context=True)
-def process_feed(context: TaskContext, feed_pk: int) -> str:
-    return feed_process(feed_pk=feed_pk, task_id=str(context.task_result.id))
+@task(queue_name="feeds")
+def process_feed(feed_pk: int, resumed: bool = False) -> str:
+    return feed_process(feed_pk=feed_pk, resumed=resumed)

@@ -153,7 +153,7 @@ def _claim_due() -> list[OutboundEmail]:
         )
     return list(
         OutboundEmail.objects.filter(pk__in=ids)
-        .select_related("order", "event")
+        .select_related("order__seller", "event")
         .order_by("next_attempt_at", "pk")
     )
 

@@ -25,18 +25,20 @@ class Bodies:
     html: str
 
 
-def email_subject(*, kind: str, event: OrderEvent, language: str) -> str:
-    order_id = event.order.amazon_order_id
+def email_subject(*, kind: str, event: OrderEvent, seller_name: str, language: str) -> str:
+    """The subject names the seller, as a marketplace's email does: the buyer may have orders
+    from many sellers."""
+    names = {"order_id": event.order.amazon_order_id, "seller": seller_name}
     with translation.override(language):
         if kind == OutboundEmail.Kind.REFUND_ISSUED:
-            return gettext("You have been refunded for your order %(order_id)s") % {
-                "order_id": order_id
-            }
+            return gettext("You have been refunded for your order %(order_id)s from %(seller)s") % (
+                names
+            )
         if event.data.get("whole_order", True):
-            return gettext("Your order %(order_id)s has been cancelled") % {"order_id": order_id}
-        return gettext("Items of your order %(order_id)s have been cancelled") % {
-            "order_id": order_id
-        }
+            return gettext("Your order %(order_id)s from %(seller)s has been cancelled") % names
+        return gettext("Items of your order %(order_id)s from %(seller)s have been cancelled") % (
+            names
+        )
 
 
 def email_bodies(*, kind: str, order: Order, event: OrderEvent, language: str) -> Bodies:
@@ -49,6 +51,7 @@ def _cancellation_bodies(*, order: Order, event: OrderEvent, language: str) -> B
     with translation.override(language):
         context = {
             "order": order,
+            "seller": order.seller.name,
             "items": event.data["items"],
             "remaining": event.data.get("remaining", []),
             "whole_order": event.data.get("whole_order", True),
@@ -70,6 +73,7 @@ def _refund_bodies(*, order: Order, event: OrderEvent, language: str) -> Bodies:
         ]
         context = {
             "order": order,
+            "seller": order.seller.name,
             "items": items,
             "total": event.data["total"],
             "currency": event.data["currency"],

@@ -31,6 +31,8 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
     commit."""
     now = timezone.now()
     sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
+    seller_ids = {event.order.seller_id for event in events}
+    seller_names = dict(Seller.objects.filter(pk__in=seller_ids).values_list("pk", "name"))
     emails = rows_insert(
         OutboundEmail,
         [
@@ -41,7 +43,12 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
                 language=event.order.buyer_language,
                 to_address=event.order.buyer_email,
                 from_address=sender,
-                subject=email_subject(kind=kind, event=event, language=event.order.buyer_language),
+                subject=email_subject(
+                    kind=kind,
+                    event=event,
+                    seller_name=seller_names[event.order.seller_id],
+                    language=event.order.buyer_language,
+                ),
                 message_id=f"<{_time_ordered_hex()}@{domain}>",
                 next_attempt_at=now,
             )

@@ -104,7 +104,8 @@ class OrderItem(models.Model):
                 condition=models.Q(quantity_ordered__gt=0), name="item_ordered_positive"
             ),
         ]
-        indexes = [models.Index(fields=["seller_sku"], name="item_sku")]
+        # With the order: the search's candidates by SKU are read from the index alone.
+        indexes = [models.Index(fields=["seller_sku", "order"], name="item_sku_order")]
 
     def __str__(self) -> str:
         return self.order_item_id

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
@@ -21,6 +21,7 @@ from sellerdesk.core.pages import (
 )
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
+from sellerdesk.orders.search import order_search
 
 PAGE_SIZES = (50, 100, 250, 500)
 ORDER_LIST_CURSOR = "orders.manage"
@@ -137,7 +138,7 @@ def _cursor_position(*, seller: Seller, filters: OrderFilter, cursor: str) -> Po
 
 
 def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
-    orders = Order.objects.filter(seller=seller)
+    orders = Order.objects.all()  # of the seller, below: the search applies it in its own way
     if filters.status:
         orders = orders.filter(status=filters.status)
     if filters.buyer_requested:
@@ -148,13 +149,11 @@ def filtered_orders(*, seller: Seller, filters: OrderFilter) -> QuerySet[Order]:
         next_day = filters.date_to + datetime.timedelta(days=1)
         orders = orders.filter(purchase_date__lt=_start_of_day(next_day))
     query = filters.query.strip()
+    if query and not is_order_id(query):
+        return order_search(orders, seller=seller, term=query)
     if query:
-        if is_order_id(query):
-            orders = orders.filter(amazon_order_id=query)
-        else:
-            sku_match = OrderItem.objects.filter(order=OuterRef("pk"), seller_sku=query)
-            orders = orders.filter(Q(Exists(sku_match)) | Q(buyer_name__icontains=query))
-    return orders
+        orders = orders.filter(amazon_order_id=query)
+    return orders.filter(seller=seller)
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:

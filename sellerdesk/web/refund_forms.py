@@ -14,6 +14,13 @@ from sellerdesk.refunds.reasons import AdjustmentReason
 from sellerdesk.refunds.selectors import AMOUNT_FIELDS
 
 ZERO = Decimal("0.00")
+# ProductOutofStock means what NoInventory means (in Swedish both read "out of stock") but cannot
+# cancel units: the form offers NoInventory alone. Feeds still accept both codes.
+REASON_CHOICES = [
+    (code, label)
+    for code, label in AdjustmentReason.choices
+    if code != AdjustmentReason.PRODUCT_OUT_OF_STOCK
+]
 AMOUNT_LABELS = {
     "principal": _("Item price"),
     "tax": _("Item tax"),
@@ -48,7 +55,7 @@ class RefundForm(forms.Form):
             self.fields[f"reason_{key}"] = forms.ChoiceField(
                 widget=forms.Select(attrs={"aria-label": f"{_('Reason')}: {item.seller_sku}"}),
                 label=_("Reason"),
-                choices=AdjustmentReason.choices,
+                choices=REASON_CHOICES,
                 required=False,  # only of the items adjusted
                 initial=(
                     AdjustmentReason.NO_INVENTORY

@@ -16,9 +16,11 @@ from ninja import NinjaAPI
 
 from sellerdesk.accounts.credentials import access_token_grant, application_register
 from sellerdesk.accounts.models import DeveloperApplication, Seller
+from sellerdesk.api import quota
 from sellerdesk.api.urls import spapi
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.services import feed_submit
+from tests.api.ratelimits import Clock
 
 CANCELLATION_FILE = (
     "TemplateType=OrderCancellation\tVersion=1.0\n"
@@ -32,6 +34,14 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     root = tmp_path / "media"
     settings.MEDIA_ROOT = str(root)
     return root
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The usage plans' buckets read a clock that stands still until the test moves it."""
+    stopped = Clock()
+    monkeypatch.setattr(quota, "now_ms", stopped.read)
+    return stopped
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sellerdesk.accounts.credentials import (
-    access_token_seller,
+    access_token_application,
     application_revoke,
     application_rotate_secret,
 )
@@ -68,7 +68,7 @@ def test_exchange_returns_an_hour_long_access_token(credentials, seller):
     assert stored.application == credentials.application
     lifetime = stored.expires_at - timezone.now()
     assert datetime.timedelta(minutes=59) < lifetime <= datetime.timedelta(hours=1)
-    assert access_token_seller(body["access_token"]) == seller
+    assert access_token_application(body["access_token"]) == credentials.application
 
 
 def test_exchange_accepts_a_json_body_too(credentials):
@@ -174,7 +174,7 @@ def test_rotated_secret_invalidates_the_old_secret_only(credentials, seller):
     assert new_secret != credentials.client_secret
     assert application.secret_rotated_at is not None
     # Tokens issued before the rotation run out on their own, within the hour.
-    assert access_token_seller(issued_before) == seller
+    assert access_token_application(issued_before) == application
     assert AccessToken.objects.count() == 2
 
 
@@ -185,7 +185,7 @@ def test_revoked_application_gets_no_token_and_its_tokens_stop_working(credentia
 
     response = exchange(credentials)
     assert (response.status_code, response.json()["error"]) == (400, "invalid_client")
-    assert access_token_seller(issued) is None
+    assert access_token_application(issued) is None
     assert not AccessToken.objects.exists()
 
 
@@ -193,9 +193,9 @@ def test_expired_and_unknown_tokens_act_for_nobody(credentials):
     issued = exchange(credentials).json()["access_token"]
     AccessToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
-    assert access_token_seller(issued) is None
-    assert access_token_seller("Atza|unknown") is None
-    assert access_token_seller(credentials.refresh_token) is None
+    assert access_token_application(issued) is None
+    assert access_token_application("Atza|unknown") is None
+    assert access_token_application(credentials.refresh_token) is None
 
 
 def test_exchange_clears_the_applications_expired_tokens(credentials):

@@ -3,10 +3,12 @@ createFeedDocument, the upload, createFeed, getFeed, getFeeds and the processing
 
 sellerdesk_feeds() is the worked example of docs/api.md."""
 
+import importlib
 import inspect
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,11 +23,13 @@ from sp_api.base.exceptions import (
     SellingApiBadRequestException,
     SellingApiForbiddenException,
     SellingApiNotFoundException,
+    SellingApiRequestThrottledException,
 )
-from sp_api.util import load_all_pages
+from sp_api.util import load_all_pages, throttle_retry
 
 from sellerdesk.accounts.credentials import application_register, application_revoke
 from sellerdesk.feeds.models import Feed, FeedDocument
+from tests.api.ratelimits import QUOTA_EXCEEDED, Clock
 from tests.conftest import run_tasks
 from tests.factories import make_listing, make_order
 
@@ -283,3 +287,45 @@ def test_docs_show_the_orders_client_code_these_tests_run():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
 
     assert inspect.getsource(sellerdesk_orders) in docs
+
+
+def test_over_get_orders_plan_the_librarys_throttle_retry_completes_the_work(
+    live_server, seller, credentials, settings, clock: Clock, monkeypatch
+):
+    """python-amazon-sp-api raises SellingApiRequestThrottledException for a 429; its
+    throttle_retry decorator (sp_api.util) sleeps and calls again. The sleeps here move the
+    buckets' clock instead of waiting."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "getOrder": "0.5/2"}
+    listing = make_listing(seller, quantity=10)
+    made = [make_order(seller, (listing, 1)).amazon_order_id for _ in range(4)]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(seconds)
+
+    # sp_api.util's `retry` is the function; its module is where `time.sleep` is looked up.
+    retry_module = importlib.import_module("sp_api.util.retry")
+    monkeypatch.setattr(retry_module, "time", SimpleNamespace(sleep=sleep))
+    orders = sellerdesk_orders(live_server.url, **credentials)
+
+    @throttle_retry(tries=5, delay=1, rate=1.3)
+    def get_order(order_id: str) -> Any:
+        return orders.get_order(order_id)
+
+    try:
+        first = orders.get_order(made[0])
+        orders.get_order(made[1])
+        with pytest.raises(SellingApiRequestThrottledException) as throttled:
+            orders.get_order(made[2])
+        fetched = [get_order(order_id).payload["AmazonOrderId"] for order_id in made]
+    finally:
+        orders.close()
+        orders._auth._transport.close()
+
+    assert first.rate_limit == "0.5"  # the library reads x-amzn-RateLimit-Limit
+    assert throttled.value.error == QUOTA_EXCEEDED["errors"]
+    assert throttled.value.headers["x-amzn-RateLimit-Limit"] == "0.5"
+    assert fetched == made
+    # A request comes back every 2 s: each call waits 1 s, is refused again, waits 1.3 s more.
+    assert slept == [1, 1.3] * 4

@@ -46,7 +46,9 @@ def test_seller_cancels_one_item_and_the_rest_stays_unshipped(
     # And the buyer is told what was cancelled and what is still coming
     run_tasks()
     (message,) = smtp.messages
-    assert message["Subject"] == f"Varor i din beställning {order.amazon_order_id} har annullerats"
+    assert message["Subject"] == (
+        f"Varor i din beställning {order.amazon_order_id} från {seller.name} har annullerats"
+    )
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
     assert "Annullerade varor:\n- 1 × Kaffekopp i stengods (SKU VAS-1)" in text
     assert "Fortfarande på väg till dig:" in text

@@ -48,7 +48,7 @@ def test_seller_cancels_an_order_and_the_buyer_is_emailed_in_swedish(
         make_order(seller, (listing, 1), buyer_name=buyer_name)
     order = make_order(seller, (listing, 2), buyer_name="Märta Ångström")
     order_id = order.amazon_order_id
-    subject = f"Din beställning {order_id} har annullerats"
+    subject = f"Din beställning {order_id} från {seller.name} har annullerats"
 
     # When the seller signs in through the login form
     sign_in(page, user)

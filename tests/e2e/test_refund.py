@@ -51,7 +51,8 @@ def test_seller_refunds_the_item_that_cannot_ship_after_a_partial_shipment(
     run_tasks()
     (message,) = smtp.messages
     assert message["Subject"] == (
-        f"Du har fått en återbetalning för din beställning {order.amazon_order_id}"
+        f"Du har fått en återbetalning för din beställning {order.amazon_order_id} från "
+        f"{seller.name}"
     )
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Varupris: 300,00 SEK" in text

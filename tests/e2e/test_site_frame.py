@@ -30,11 +30,57 @@ def test_a_missing_page_is_the_sites_404_in_swedish(page: Page, live_server: Liv
     expect(page.locator("h1")).to_have_text("Sidan hittades inte")
     expect(page).to_have_title("Sidan hittades inte · Seller Desk")
     expect(page.locator("header.topbar nav a", has_text="Hantera beställningar")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Not Found")
     screenshot(page, "12-not-found.png")
 
     # And its link leads back to Manage Orders
     page.get_by_role("link", name="Tillbaka till Hantera beställningar").click()
     expect(page).to_have_url(f"{live_server.url}/orders/")
+
+
+def test_a_page_the_user_may_not_open_is_the_sites_403_in_swedish(
+    page: Page, live_server: LiveServer
+) -> None:
+    # Given the marketplace operator, who is no seller's staff, signed in in Swedish
+    sign_in(page, make_user(None, language="sv", username="operatoren"))
+    page.get_by_role("button", name="Logga in").click()
+
+    # When the operator opens Manage Orders
+    response = page.goto("/orders/")
+
+    # Then the answer is a 403 in Swedish, in the site's frame
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("Åtkomst nekad")
+    expect(page.locator("main")).to_contain_text("Du har inte behörighet att öppna den här sidan.")
+    expect(page.locator("header.topbar")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Forbidden")
+    screenshot(page, "13-forbidden.png")
+
+
+def test_a_view_that_fails_is_the_sites_500_in_swedish(
+    page: Page, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a signed-in seller, and Manage Orders failing in the live server (it runs in this
+    # process, so the failure is the real view raising, answered by Django's handler500)
+    signed_in(page, live_server)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the order list failed")
+
+    monkeypatch.setattr("sellerdesk.web.views.order_list", fail)
+
+    # When the seller opens it
+    response = page.goto("/orders/")
+
+    # Then the answer is the site's 500 page, in Swedish and in its frame, with no trace
+    assert response is not None and response.status == 500
+    expect(page.locator("h1")).to_have_text("Något gick fel")
+    expect(page.locator("header.topbar")).to_be_visible()
+    body = page.locator("body")
+    expect(body).not_to_contain_text("Server Error")
+    expect(body).not_to_contain_text("the order list failed")
+    expect(body).not_to_contain_text("Traceback")
+    screenshot(page, "14-server-error.png")
 
 
 def test_api_docs_work_without_internet(page: Page, live_server: LiveServer) -> None:

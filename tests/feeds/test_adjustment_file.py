@@ -183,7 +183,8 @@ def test_a_refund_row_under_the_template_row_is_one_adjustment() -> None:
 
 def test_the_template_is_the_template_row_and_the_header() -> None:
     # Given the template as downloaded
-    assert f"{TEMPLATE_ROW}\n{HEADER_ROW}\n" == PAYMENT_ADJUSTMENT_TEMPLATE
+    lines = PAYMENT_ADJUSTMENT_TEMPLATE.splitlines()
+    assert (lines[0], lines[-1]) == ("TemplateType=BatchRefunds\tVersion=1.0", HEADER_ROW)
 
     # When it is uploaded unchanged
     rejected = rejection(PAYMENT_ADJUSTMENT_TEMPLATE.encode())

@@ -13,6 +13,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from bench.xlsx_bomb import workbook_bomb
+from sellerdesk.cancellations.reasons import ALL_REASONS
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.parsers.adjustment_file import (
     PAYMENT_ADJUSTMENT_TEMPLATE,
@@ -31,6 +32,7 @@ from sellerdesk.feeds.parsers.inventory_file import (
     read_inventory_updates,
 )
 from sellerdesk.feeds.parsers.records import Acknowledgement, FeedRejected, RecordError
+from sellerdesk.refunds.reasons import ADJUSTMENT_REASONS
 from tests.feeds import test_adjustment_file as adjustments
 from tests.feeds import test_fulfillment_file as shipments
 from tests.feeds import test_inventory_file as inventory
@@ -344,6 +346,51 @@ def test_the_downloadable_template_is_a_valid_but_empty_file(form: Format) -> No
     )
 
 
+def template_notes(template: str) -> dict[str, list[str]]:
+    """The template's note rows by label ("Valid values", "Example"), cell by cell."""
+    notes = {}
+    for line in template.splitlines():
+        first, *rest = line.split("\t")
+        if first.startswith("# ") and ": " in first:
+            label, _, value = first.removeprefix("# ").partition(": ")
+            notes[label] = [value, *rest]
+    return notes
+
+
+@formats
+def test_the_template_notes_each_columns_valid_values_and_an_example(form: Format) -> None:
+    header = form.template.splitlines()[-1].split("\t")
+
+    notes = template_notes(form.template)
+
+    assert list(notes) == ["Valid values", "Example"]
+    assert [len(cells) for cells in notes.values()] == [len(header), len(header)]
+    assert all(notes["Valid values"])
+    assert "Amazon.com" not in form.template
+
+
+@formats
+def test_the_templates_example_is_a_valid_row(form: Format) -> None:
+    # Given the template with its example copied under the header, as a seller would write it
+    example = "\t".join(template_notes(form.template)["Example"])
+    data = form.template.encode() + text(example)
+
+    # When it is parsed
+    records = parse(form, data)
+
+    # Then it is one message and no error
+    assert len(records) == 1
+    assert not isinstance(records[0], RecordError)
+
+
+def test_the_templates_name_every_reason_code_their_reader_takes() -> None:
+    cancellation = template_notes(ORDER_CANCELLATION_TEMPLATE)["Valid values"][1]
+    adjustment = template_notes(PAYMENT_ADJUSTMENT_TEMPLATE)["Valid values"][2]
+
+    assert set(cancellation.removeprefix("one of ").split(", ")) == ALL_REASONS
+    assert set(adjustment.removeprefix("one of ").split(", ")) == ADJUSTMENT_REASONS
+
+
 @formats
 def test_a_template_row_of_the_format_is_tolerated(form: Format) -> None:
     # Given the format's own TemplateType row above the header
@@ -612,3 +659,15 @@ def test_a_hundred_thousand_messages_parse_in_bounded_memory(form: Format, tmp_p
     # Then every message was one record while the peak stayed small (measured: about 0.4 MB)
     assert count == 100_000
     assert peak < 5 * 1024 * 1024
+
+
+@formats
+def test_a_row_starting_with_a_note_mark_under_the_header_is_data(form: Format) -> None:
+    # Given a file whose first data row starts with "#", under the header
+    data = text(form.header, "# Example: " + form.good_row)
+
+    # When it is parsed
+    records = parse(form, data)
+
+    # Then the row is read as data (a note is only a note above the header), not skipped
+    assert [record.message_id for record in records] == [2]

@@ -72,7 +72,7 @@ def test_each_row_sets_the_quantity_the_price_or_both() -> None:
 
 
 def test_the_template_is_its_header_and_a_template_type_row_is_tolerated() -> None:
-    assert PRICE_AND_QUANTITY_TEMPLATE == HEADER + "\n"
+    assert PRICE_AND_QUANTITY_TEMPLATE.splitlines()[-1] == HEADER
     data = text("TemplateType=PriceInventory\tVersion=2018.0924\t", HEADER, "MUGG\t\t4")
 
     assert parse(data) == [update(3, "MUGG", 4)]

@@ -286,89 +286,94 @@ def running_task_of(feed: Feed, worker_id: str) -> str:
     return str(task.pk)
 
 
-def test_a_killed_worker_resumes_and_cancels_every_order_exactly_once(seller, monkeypatch):
+def test_a_killed_worker_resumes_and_cancels_every_order_exactly_once(
+    seller, monkeypatch, settings
+):
+    settings.FEED_WORKERS = 1
     listing = make_listing(seller, quantity=100)
     orders = [make_order(seller, (listing, 1)) for _ in range(7)]
     content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
     content += "bad-id\tPricingError\t\n"
     monkeypatch.setattr(processing, "BATCH_SIZE", 3)
-    real_apply = processing._apply_batch
+    real_apply = processing.batch_apply
     applied: list[int] = []
 
     def dies_after_two_batches(**kwargs):
         if len(applied) == 2:
             raise SystemExit("worker killed")
-        applied.append(kwargs["first_position"])
-        real_apply(**kwargs)
+        applied.append(kwargs["number"])
+        return real_apply(**kwargs)
 
-    monkeypatch.setattr(processing, "_apply_batch", dies_after_two_batches)
+    monkeypatch.setattr(processing, "batch_apply", dies_after_two_batches)
     feed = submit(seller, content)
-    task_id = running_task_of(feed, "a-worker-that-dies")
+    running_task_of(feed, "a-worker-that-dies")
     with pytest.raises(SystemExit):
-        processing.feed_process(feed_pk=feed.pk, task_id=task_id)
+        processing.feed_process(feed_pk=feed.pk)
     feed.refresh_from_db()
-    halfway = (feed.processing_status, feed.records_done, feed.claimed_by)
-    monkeypatch.setattr(processing, "_apply_batch", real_apply)
+    halfway = (feed.processing_status, feed.records_done)
+    monkeypatch.setattr(processing, "batch_apply", real_apply)
 
     # The worker never beats again: a live worker's sweep fails its task and queues the feed.
     recovered = (lost_tasks_fail(), feeds_recover(), feeds_recover())
     run_tasks()
 
     feed.refresh_from_db()
-    assert halfway == ("IN_PROGRESS", 6, task_id)
+    assert halfway == ("IN_PROGRESS", 6)
     assert recovered == (1, 1, 0)
-    assert DBTaskResult.objects.get(pk=task_id).status == "FAILED"
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
     assert (feed.processing_status, feed.messages_processed, feed.messages_with_error) == (
         "DONE",
         8,
         1,
     )
+    assert list(feed.batches.order_by("number").values_list("number", "records", "done")) == [
+        (0, 3, True),
+        (1, 3, True),
+        (2, 2, True),
+    ]
     assert feed.runs == 2
     assert Order.objects.filter(status="Canceled").count() == 7
     assert OrderEvent.objects.filter(kind="cancelled").count() == 7
     assert OutboundEmail.objects.count() == 7
 
 
-def test_a_feed_whose_task_runs_on_a_live_worker_is_left_to_it(seller):
+def test_a_feed_whose_task_runs_on_a_live_worker_gets_no_other_and_a_second_task_joins_it(
+    seller, settings
+):
+    settings.FEED_WORKERS = 1
     order = make_order(seller)
     feed = submit(seller, HEADER + f"{order.amazon_order_id}\tPricingError\t\n")
     worker_register(worker_id="alive", queues="*")
-    task_id = running_task_of(feed, "alive")
-    processing._claim(feed_pk=feed.pk, task_id=task_id)
+    running_task_of(feed, "alive")
+    processing._claim(feed_pk=feed.pk, resumed=False)
 
     recovered = (lost_tasks_fail(), feeds_recover())
-    second = processing.feed_process(feed_pk=feed.pk, task_id="another-task")
+    second = processing.feed_process(feed_pk=feed.pk)
+    third = processing.feed_process(feed_pk=feed.pk)
 
     feed.refresh_from_db()
     assert recovered == (0, 0)
-    assert second == "skipped"
-    assert (feed.processing_status, feed.claimed_by, feed.records_done) == (
-        "IN_PROGRESS",
-        task_id,
-        0,
+    assert (second, third) == ("done", "skipped")
+    assert (feed.processing_status, feed.records_done, feed.runs) == ("DONE", 1, 1)
+    assert OrderEvent.objects.filter(kind="cancelled").count() == 1
+
+
+def test_the_tasks_queued_for_a_feed_apply_it_once(seller, settings):
+    settings.FEED_WORKERS = 3
+    listing = make_listing(seller, quantity=10)
+    orders = [make_order(seller, (listing, 1)) for _ in range(2)]
+
+    feed = submit(
+        seller, HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
     )
-
-
-def test_a_task_given_up_for_dead_applies_nothing_more(seller, monkeypatch):
-    listing = make_listing(seller, quantity=100)
-    orders = [make_order(seller, (listing, 1)) for _ in range(4)]
-    content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
-    monkeypatch.setattr(processing, "BATCH_SIZE", 2)
-    real_apply = processing._apply_batch
-
-    def taken_over_after_the_first_batch(**kwargs):
-        real_apply(**kwargs)
-        Feed.objects.filter(pk=kwargs["feed"].pk).update(claimed_by="the-task-that-took-over")
-
-    monkeypatch.setattr(processing, "_apply_batch", taken_over_after_the_first_batch)
-    feed = submit(seller, content)
-
-    outcome = processing.feed_process(feed_pk=feed.pk, task_id="slow-task")
+    queued = DBTaskResult.objects.filter(task_path="sellerdesk.feeds.tasks.process_feed").count()
+    run_tasks()
 
     feed.refresh_from_db()
-    assert outcome == "taken_over"
-    assert (feed.processing_status, feed.records_done) == ("IN_PROGRESS", 2)
+    assert queued == 3
+    assert (feed.processing_status, feed.messages_successful, feed.runs) == ("DONE", 2, 1)
     assert OrderEvent.objects.filter(kind="cancelled").count() == 2
+    assert OutboundEmail.objects.count() == 2
 
 
 def test_a_feed_that_stops_its_worker_every_time_ends_fatal_with_what_it_applied(
@@ -378,31 +383,34 @@ def test_a_feed_that_stops_its_worker_every_time_ends_fatal_with_what_it_applied
     orders = [make_order(seller, (listing, 1)) for _ in range(3)]
     content = HEADER + "".join(f"{o.amazon_order_id}\tPricingError\t\n" for o in orders)
     monkeypatch.setattr(processing, "BATCH_SIZE", 1)
-    real_apply = processing._apply_batch
+    real_apply = processing.batch_apply
 
     def dies_after_one_batch(**kwargs):
         real_apply(**kwargs)
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(processing, "_apply_batch", dies_after_one_batch)
+    monkeypatch.setattr(processing, "batch_apply", dies_after_one_batch)
     feed = submit(seller, content)
     with pytest.raises(SystemExit):
-        processing.feed_process(feed_pk=feed.pk, task_id="first")
+        processing.feed_process(feed_pk=feed.pk)
     # Every run after it died too, before applying anything more.
     Feed.objects.filter(pk=feed.pk).update(runs=processing.MAX_RUNS)
+    # Another of the tasks queued with the feed is part of the same run: it goes on.
+    with pytest.raises(SystemExit):
+        processing.feed_process(feed_pk=feed.pk)
 
-    outcome = processing.feed_process(feed_pk=feed.pk, task_id="one-too-many")
+    outcome = processing.feed_process(feed_pk=feed.pk, resumed=True)
 
     feed.refresh_from_db()
     assert outcome == "fatal"
-    assert (feed.processing_status, feed.fatal_code) == ("FATAL", 5008)
+    assert (feed.processing_status, feed.fatal_code, feed.runs) == ("FATAL", 5008, 6)
     assert "stopped 5 times" in feed.fatal_description
-    assert (feed.messages_processed, feed.messages_successful) == (1, 1)
-    assert OrderEvent.objects.filter(kind="cancelled").count() == 1
+    assert (feed.messages_processed, feed.messages_successful) == (2, 2)
+    assert OrderEvent.objects.filter(kind="cancelled").count() == 2
     with feed.result_document.file.open("rb") as report:
         lines = report.read().decode().splitlines()
     assert lines[:3] == [
         "Feed Processing Summary:",
-        "\tNumber of records processed\t1",
-        "\tNumber of records successful\t1",
+        "\tNumber of records processed\t2",
+        "\tNumber of records successful\t2",
     ]

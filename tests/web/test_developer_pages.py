@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from sellerdesk.accounts.credentials import (
     InvalidClient,
+    access_token_application,
     access_token_grant,
-    access_token_seller,
     application_register,
     application_revoke,
 )
@@ -68,7 +68,7 @@ def test_registering_shows_the_credentials_once(seller, english_client):
     secret = shown(html, "client-secret")
     refresh_token = shown(html, "refresh-token")
     assert client_id == application.client_id
-    assert access_token_seller(grant(application, secret, refresh_token)) == seller
+    assert access_token_application(grant(application, secret, refresh_token)) == application
     listing = english_client.get(reverse("developer:applications")).content.decode()
     assert client_id in listing
     assert secret not in listing and refresh_token not in listing
@@ -110,8 +110,8 @@ def test_rotating_asks_first_then_shows_the_new_secret_once(seller, english_clie
     assert new_secret != old_secret
     with pytest.raises(InvalidClient):
         grant(application, old_secret, refresh_token)
-    assert access_token_seller(grant(application, new_secret, refresh_token)) == seller
-    assert access_token_seller(issued) == seller
+    assert access_token_application(grant(application, new_secret, refresh_token)) == application
+    assert access_token_application(issued) == application
 
 
 def test_revoking_asks_first_then_cuts_the_application_off(seller, english_client):
@@ -132,7 +132,7 @@ def test_revoking_asks_first_then_cuts_the_application_off(seller, english_clien
     assert reverse("developer:rotate_secret", args=[application.pk]) not in listing
     application.refresh_from_db()
     assert application.revoked_at is not None
-    assert access_token_seller(issued) is None
+    assert access_token_application(issued) is None
     assert not AccessToken.objects.exists()
 
 

@@ -139,3 +139,44 @@ def test_the_form_offers_what_was_charged_and_nothing_of_an_item_cancelled_befor
     assert refused.status_code == 422
     assert "mer än de 0.00 SEK som återstår" in refused.content.decode()
     assert not Refund.objects.exists()
+
+
+def test_item_counts_read_in_the_singular_and_the_plural(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)  # 2 of the first item, 1 of the second
+    ship_item(order, first, 1)
+
+    refund = seller_client.get(refund_url(order)).content.decode()
+    ship = seller_client.get(reverse("orders:ship", args=[order.amazon_order_id])).content.decode()
+
+    assert ">1 skickad, 1 ej skickad</div>" in refund  # the first item
+    assert ">0 skickade, 1 ej skickad</div>" in refund  # the second
+    assert "(1 ej skickad)" in ship and "skickade)" not in ship
+
+
+def test_the_reasons_offered_read_differently_in_swedish(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
+
+    form = seller_client.get(refund_url(order)).context["form"]
+
+    labels = [str(label) for _code, label in form.fields[f"reason_{first.order_item_id}"].choices]
+    assert "Inget lager" in labels and "Slut i lager" not in labels
+    assert len({label.casefold() for label in labels}) == len(labels) == 17
+
+
+def test_a_reason_not_offered_is_refused_and_nothing_is_refunded(seller, seller_client):
+    order, first, _second = make_two_item_order(seller)
+    ship_item(order, first)
+    events = order.events.count()
+
+    response = seller_client.post(
+        refund_url(order),
+        {
+            f"reason_{first.order_item_id}": "ProductOutofStock",
+            f"principal_{first.order_item_id}": "10",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Välj ett giltigt alternativ." in response.content.decode()
+    assert not Refund.objects.exists() and order.events.count() == events

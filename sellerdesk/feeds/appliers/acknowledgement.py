@@ -3,6 +3,7 @@ the order or the items it names, a Success records the seller's acknowledgement.
 
 from collections.abc import Sequence
 
+from sellerdesk.cancellations.reasons import restocks
 from sellerdesk.cancellations.services import CancelRequest, orders_cancel
 from sellerdesk.feeds.appliers.batch import Applied, Positioned, cancellations_of, event_source
 from sellerdesk.feeds.codes import MessageProblem
@@ -65,6 +66,16 @@ def acknowledgements_apply(
             outcome_results(feed, position, record.message_id, outcome, record.amazon_order_id)
         )
     return Applied(results=results, cancellations=cancellations_of(outcomes))
+
+
+def acknowledgement_empties_stock(feed: Feed, record: Acknowledgement) -> bool:
+    """Whether the acknowledgement may cancel with a reason that does not restock (NoInventory
+    sets its listings to zero rather than adding to them)."""
+    if record.status == SUCCESS:
+        return False
+    chosen = feed.options.get("reason")
+    reasons = {chosen} if chosen else {record.reason, *(item.reason for item in record.items)}
+    return any(reason and not restocks(reason) for reason in reasons)
 
 
 def _cancel_request(*, feed: Feed, record: Acknowledgement) -> tuple[CancelRequest, str]:

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.adjustment import (
+    MAX_MERCHANT_ADJUSTMENT_ID_LENGTH,
     ZERO,
     AdjustedItem,
     Adjustment,
@@ -24,6 +25,7 @@ from sellerdesk.feeds.parsers.adjustment import (
 )
 from sellerdesk.feeds.parsers.fields import Invalid, units
 from sellerdesk.feeds.parsers.records import RecordError
+from sellerdesk.refunds.reasons import CANCELLING_REASONS, AdjustmentReason
 
 ORDER_ID = "order-id"
 ITEM_CODE = "order-item-id"
@@ -51,8 +53,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = (ORDER_ID, ITEM_CODE, REASON)
 TEMPLATE_TYPE = "BatchRefunds"
 
-PAYMENT_ADJUSTMENT_TEMPLATE = flat.template_file(COLUMNS, TEMPLATE_TYPE)
-
 SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
     takes=f"a {TEMPLATE_TYPE} file",
@@ -78,6 +78,45 @@ _UNSUPPORTED_COLUMNS = {
 # Every amount column, in the order a row is checked.
 _AMOUNT_COLUMNS = (*_REFUND_COLUMNS, *_UNSUPPORTED_COLUMNS, RESTOCKING_FEE)
 _CENTS = Decimal("0.01")
+
+
+def _refund_note(example: str) -> flat.ColumnNote:
+    return flat.ColumnNote(
+        "the refund for the whole quantity, positive, like 12.50 (a point, no commas); empty is 0",
+        example,
+    )
+
+
+NOTES = {
+    ORDER_ID: flat.ORDER_ID_NOTE,
+    ITEM_CODE: flat.item_code_note(),
+    REASON: flat.codes_note(AdjustmentReason.values, "NoInventory"),
+    CURRENCY: flat.ColumnNote("the currency of the amounts, like SEK", "SEK"),
+    ITEM_PRICE: _refund_note("300.00"),
+    ITEM_TAX: _refund_note("75.00"),
+    SHIPPING_PRICE: _refund_note(""),
+    SHIPPING_TAX: _refund_note(""),
+    **{
+        column: flat.ColumnNote(f"empty or 0: Seller Desk {why}", "")
+        for column, why in _UNSUPPORTED_COLUMNS.items()
+    },
+    ITEM_PROMOTION_ID: flat.ColumnNote("not read", ""),
+    SHIP_PROMOTION_ID: flat.ColumnNote("not read", ""),
+    QUANTITY_CANCELLED: flat.ColumnNote(
+        f"unshipped units to cancel, with {' or '.join(CANCELLING_REASONS)}; empty is 0", "1"
+    ),
+    ADJUSTMENT_ID: flat.ColumnNote(
+        f"your key of the row, at most {MAX_MERCHANT_ADJUSTMENT_ID_LENGTH} characters, "
+        "optional; a row whose key was applied refunds nothing again",
+        "REFUND-0001",
+    ),
+    RESTOCKING_FEE: flat.ColumnNote(
+        "the fee charged to the buyer, positive, deducted from the refund; empty is 0", ""
+    ),
+}
+PAYMENT_ADJUSTMENT_TEMPLATE = flat.template_file(
+    COLUMNS, NOTES, noun="order item to refund", template_type=TEMPLATE_TYPE
+)
 
 
 def read_payment_adjustments(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
+from sellerdesk.cancellations.reasons import FEED_ONLY_REASONS, CancelReason
 from sellerdesk.feeds.codes import MessageProblem
 from sellerdesk.feeds.parsers import flat
 from sellerdesk.feeds.parsers.fields import Invalid, reason_problem
@@ -17,7 +18,14 @@ ITEM_CODE = "amazon-order-item-code"
 COLUMNS = (ORDER_ID, REASON, ITEM_CODE)
 TEMPLATE_TYPE = "OrderCancellation"  # also the workbook tab of Amazon's template
 
-ORDER_CANCELLATION_TEMPLATE = flat.template_file(COLUMNS, TEMPLATE_TYPE)
+NOTES = {
+    ORDER_ID: flat.ORDER_ID_NOTE,
+    REASON: flat.codes_note([*CancelReason.values, *sorted(FEED_ONLY_REASONS)], "NoInventory"),
+    ITEM_CODE: flat.item_code_note("cancels the whole order"),
+}
+ORDER_CANCELLATION_TEMPLATE = flat.template_file(
+    COLUMNS, NOTES, noun="order or order item to cancel", template_type=TEMPLATE_TYPE
+)
 
 SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,

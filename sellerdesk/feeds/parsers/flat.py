@@ -9,7 +9,7 @@ directory is checked, then its header from the first rows, then every row, befor
 import codecs
 import re
 import zipfile
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -33,6 +33,9 @@ from sellerdesk.feeds.parsers.fields import (
 from sellerdesk.feeds.parsers.records import MAX_ITEMS_PER_MESSAGE, FeedRejected, RecordError
 
 TEMPLATE_PREFIX = "TemplateType="
+# Rows above the header that start with this are notes for the reader and are skipped: the
+# downloadable templates describe each column on such rows. Below the header every row is data.
+NOTE_PREFIX = "#"
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 64 * 1024  # a real row is under 100 bytes; this bounds one line in memory
 # A workbook part (sheet, shared strings) may unpack to this much: about 400,000 rows of the
@@ -102,15 +105,52 @@ class Row(dict[str, str]):
             )
 
 
-def template_file(columns: Iterable[str], template_type: str | None = None) -> str:
-    """The downloadable template: the header, under the TemplateType row if the format has one."""
-    header = "\t".join(columns) + "\n"
-    if template_type is None:
-        return header
-    return (
-        f"{TEMPLATE_PREFIX}{template_type}\tVersion=1.0\t"
-        f"This row for Amazon.com use only.  Do not modify or delete.\n{header}"
+@dataclass(frozen=True, slots=True)
+class ColumnNote:
+    """What a template says of a column: the values the reader takes, and an example."""
+
+    valid: str
+    example: str
+
+
+ORDER_ID_NOTE = ColumnNote("an order id of 3, 7 and 7 digits", "402-8817390-2235514")
+
+
+def item_code_note(empty: str | None = None) -> ColumnNote:
+    """An order item id column's note; `empty` says what an empty cell does, if allowed."""
+    valid = "an order item id of 14 digits" + (f"; empty {empty}" if empty else "")
+    return ColumnNote(valid, "52091234567890")
+
+
+def codes_note(codes: Iterable[str], example: str) -> ColumnNote:
+    return ColumnNote(f"one of {', '.join(codes)}", example)
+
+
+def template_file(
+    columns: Sequence[str],
+    notes: Mapping[str, ColumnNote],
+    *,
+    noun: str,
+    template_type: str | None = None,
+) -> str:
+    """The downloadable template: the TemplateType row if the format has one, note rows with
+    each column's valid values and an example, then the header. The notes sit above the header
+    and start with NOTE_PREFIX, so the reader skips them: uploaded unchanged, the template is a
+    file with a header and no rows, which is rejected as such and changes nothing."""
+    rows = [] if template_type is None else [[f"{TEMPLATE_PREFIX}{template_type}", "Version=1.0"]]
+    rows.append(
+        [
+            f"{NOTE_PREFIX} Rows that start with {NOTE_PREFIX} above the header are notes and are "
+            f"not read. Write one row per {noun} under the header."
+        ]
     )
+    for label, values in (
+        ("Valid values", [notes[column].valid for column in columns]),
+        ("Example", [notes[column].example for column in columns]),
+    ):
+        rows.append([f"{NOTE_PREFIX} {label}: {values[0]}", *values[1:]])
+    rows.append(list(columns))
+    return "".join("\t".join(row) + "\n" for row in rows)
 
 
 def read_order_messages[R, T](
@@ -222,8 +262,9 @@ def _stray(cells: list[str], width: int, columns: dict[str, int]) -> int | None:
 
 
 def _header(filled: Iterator[Cells], spec: FlatSpec) -> dict[str, int]:
-    """The cell index of each column the header names, after the TemplateType row if any."""
-    first = next(filled, None)
+    """The cell index of each column the header names, after the TemplateType row and the note
+    rows if any."""
+    first = _after_notes(filled)
     if first is None:
         raise FeedRejected(FileProblem.EMPTY, "The file is empty.")
     line, cells = first
@@ -234,7 +275,7 @@ def _header(filled: Iterator[Cells], spec: FlatSpec) -> dict[str, int]:
                 FileProblem.WRONG_MESSAGE_TYPE,
                 f"The template is {quoted(template_type)}; this feed takes {spec.takes}.",
             )
-        header = next(filled, None)
+        header = _after_notes(filled)
         if header is None:
             raise FeedRejected(
                 FileProblem.BAD_HEADER,
@@ -242,6 +283,10 @@ def _header(filled: Iterator[Cells], spec: FlatSpec) -> dict[str, int]:
             )
         line, cells = header
     return _columns(line, cells, spec)
+
+
+def _after_notes(filled: Iterator[Cells]) -> Cells | None:
+    return next((row for row in filled if not row[1][0].startswith(NOTE_PREFIX)), None)
 
 
 def _columns(line: int, cells: list[str], spec: FlatSpec) -> dict[str, int]:

@@ -18,6 +18,7 @@ from sellerdesk.feeds.parsers.fields import Invalid, quantity, quoted
 from sellerdesk.feeds.parsers.fulfillment import (
     FLAT_DATE_TIME,
     FLAT_FILE_ZONE,
+    OTHER_CARRIER_CODES,
     ShipmentConfirmation,
     ShippedItem,
     carrier_problem,
@@ -46,7 +47,27 @@ REQUIRED_COLUMNS = (ORDER_ID, SHIP_DATE, TRACKING_NUMBER)
 # another template (an Order Cancellation file sent to the wrong feed).
 TEMPLATE_TYPE = "ShippingConfirmation"
 
-SHIPMENT_CONFIRMATION_TEMPLATE = flat.template_file(COLUMNS)
+_OTHER = min(OTHER_CARRIER_CODES, key=len).capitalize()  # Other
+NOTES = {
+    ORDER_ID: flat.ORDER_ID_NOTE,
+    ITEM_CODE: flat.item_code_note("ships every unshipped unit of the order"),
+    QUANTITY: flat.ColumnNote(
+        "units of the item, 1 or more; empty ships all its unshipped units", "1"
+    ),
+    SHIP_DATE: flat.ColumnNote(
+        "a date like 2024-05-03 (Stockholm time) or a date and time like 2024-05-03T14:30:00+02:00",
+        "2024-05-03",
+    ),
+    CARRIER_CODE: flat.ColumnNote(
+        f"the carrier, like PostNord; {_OTHER} with {CARRIER_NAME}, or empty", "PostNord"
+    ),
+    CARRIER_NAME: flat.ColumnNote(
+        f"the carrier's name, when {CARRIER_CODE} is {_OTHER} or empty", ""
+    ),
+    TRACKING_NUMBER: flat.ColumnNote("the package's tracking number", "UA123456789SE"),
+    SHIP_METHOD: flat.ColumnNote("the shipping service, optional", "Varubrev"),
+}
+SHIPMENT_CONFIRMATION_TEMPLATE = flat.template_file(COLUMNS, NOTES, noun="package or item shipped")
 
 SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,

@@ -37,7 +37,16 @@ SELLER_FULFILLED = "DEFAULT"
 TEMPLATE_TYPE = "PriceInventory"
 MAX_SKU_LENGTH = 40  # the listing's SKU column
 
-PRICE_AND_QUANTITY_TEMPLATE = flat.template_file((SKU, PRICE, QUANTITY))
+NOTES = {
+    SKU: flat.ColumnNote(
+        f"the listing's SKU, at most {MAX_SKU_LENGTH} characters", "MUGG-STENGODS"
+    ),
+    PRICE: flat.ColumnNote(
+        "the price, above 0, like 199.00 (a point, no commas); empty keeps the price", "199.00"
+    ),
+    QUANTITY: flat.ColumnNote("units in stock, 0 or more; empty keeps the quantity", "25"),
+}
+PRICE_AND_QUANTITY_TEMPLATE = flat.template_file((SKU, PRICE, QUANTITY), NOTES, noun="SKU")
 
 SPEC = flat.FlatSpec(
     template_type=TEMPLATE_TYPE,
