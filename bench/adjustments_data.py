@@ -5,8 +5,9 @@ the orders and writes the feed; this module is what is particular to adjustments
 Every order has two items of different listings: the first shipped in full and charged with the
 order's shipping, the second (1-2 units) not shipped. Amounts as checkout makes them: item price,
 shipping 49.00 SEK on the first item, 25 % tax on top of each. Each order has its shipment
-confirmation and charged events and its Charge of the order total, as the first shipment
-confirmation writes them, inserted in bulk with the orders.
+confirmation and charged events, its Charge of the order total and a ChargedItem of each item's
+full amounts (nothing was cancelled before the shipment), as the first shipment confirmation
+writes them, inserted in bulk with the orders.
 
 Each feed message adjusts the second item: AdjustmentReason NoInventory, QuantityCancelled its
 quantity, Principal and Tax its item price and item tax, a MerchantAdjustmentItemID of its own.
@@ -40,7 +41,7 @@ from sellerdesk.catalog.models import InventoryLedgerEntry
 from sellerdesk.feeds.models import FeedType
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
-from sellerdesk.refunds.models import Charge, Refund
+from sellerdesk.refunds.models import Charge, ChargedItem, Refund
 from sellerdesk.refunds.reasons import AdjustmentReason
 
 SHIPPING = 4900  # öre, on the first item
@@ -48,6 +49,16 @@ SHIPPED_AFTER = 3600  # seconds from purchase to the shipment confirmation
 CARRIER = "PostNord"
 EVENT_FIELDS = ("id", "order", "kind", "source", "reason", "memo", "data", "created_at")
 CHARGE_FIELDS = ("id", "order", "amount", "currency", "event", "created_at")
+CHARGED_ITEM_FIELDS = (
+    "id",
+    "charge",
+    "order_item",
+    "quantity",
+    "principal",
+    "shipping",
+    "tax",
+    "shipping_tax",
+)
 REASON = AdjustmentReason.NO_INVENTORY
 
 
@@ -69,8 +80,13 @@ class Adjustment(Kind):
         "and its delivery task per order, the listings set to zero with ledger rows, report "
         "counts right."
     )
-    # Each order's shipment confirmation and charged events, then its charge.
-    tables = ((OrderEvent, EVENT_FIELDS), (Charge, CHARGE_FIELDS))
+    # Each order's shipment confirmation and charged events, then its charge and what it took
+    # of each item.
+    tables = (
+        (OrderEvent, EVENT_FIELDS),
+        (Charge, CHARGE_FIELDS),
+        (ChargedItem, CHARGED_ITEM_FIELDS),
+    )
 
     def lines(self, rng: random.Random, shop: Shop) -> list[Line]:
         shipped, unshipped = sorted(pick(rng, shop, 2))
@@ -122,7 +138,12 @@ class Adjustment(Kind):
             ),
         ]
         # The charge's event is the shipment confirmation that charged, as charge_create has it.
-        return [events, [(order.pk, order.pk, amount, "SEK", shipment, shipped)]]
+        charge = (order.pk, order.pk, amount, "SEK", shipment, shipped)
+        charged_items: list[Row] = [
+            (item.pk, order.pk, item.pk, item.line.quantity, *map(money, item.line.amounts))
+            for item in order.items
+        ]
+        return [events, [charge], charged_items]
 
     def message(self, rng: random.Random, order: NewOrder, part: Part) -> str:
         item = order.items[1]
@@ -214,6 +235,7 @@ class Adjustment(Kind):
             totals,
         )
         expect("charges", Charge.objects.count(), orders)
+        expect("charged items", ChargedItem.objects.count(), 2 * orders)
 
         expect(
             "units cancelled", OrderItem.objects.aggregate(n=Sum("quantity_cancelled"))["n"], units

@@ -3,7 +3,7 @@ from django.contrib import admin
 from sellerdesk.core.admin import ReadOnlyAdmin
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem
-from sellerdesk.refunds.models import Charge
+from sellerdesk.refunds.models import Charge, ChargedItem
 
 
 class OrderItemInline(admin.TabularInline):
@@ -54,7 +54,16 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     raw_id_fields = ["order", "event", "seller"]
 
 
+class ChargedItemInline(admin.TabularInline):
+    model = ChargedItem
+    extra = 0
+    can_delete = False
+    fields = ("order_item", "quantity", "principal", "shipping", "tax", "shipping_tax")
+    readonly_fields = fields
+
+
 @admin.register(Charge)
 class ChargeAdmin(ReadOnlyAdmin):
     list_display = ["order", "amount", "currency", "created_at"]
     raw_id_fields = ["order", "event"]
+    inlines = [ChargedItemInline]

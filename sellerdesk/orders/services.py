@@ -190,7 +190,7 @@ def order_confirm_shipment(
     feed: Feed | None = None,
 ) -> Order:
     """Confirm shipment of all unshipped units, or of `quantities` by order item id.
-    The first confirmation charges the buyer for the order."""
+    The first confirmation charges the buyer for the units not cancelled by then."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
         raise InvalidInput(
@@ -229,7 +229,7 @@ def order_confirm_shipment(
             },
         )
         if not Charge.objects.filter(order=order).exists():
-            charge = charge_create(order=order, event=event)
+            charge = charge_create(order=order, items=items, event=event)
             order_event_record(
                 order=order,
                 kind=OrderEvent.Kind.CHARGED,

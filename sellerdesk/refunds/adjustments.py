@@ -10,7 +10,8 @@ Rules, per request (one feed message, one submitted form):
   is nothing to refund; unshipped units are cancelled instead (docs/refunds.md says why
   Seller Desk refuses rather than holds such adjustments);
 - for each item and price component, all refunds together never exceed what the buyer was
-  charged for it; a restocking fee is deducted, and the request's net is a credit to the buyer;
+  charged for it (its ChargedItem: nothing of units cancelled before the charge); a
+  restocking fee is deducted, and the request's net is a credit to the buyer;
 - units cancelled (QuantityCancelled) need NoInventory or CustomerCancel and may not exceed
   what is unshipped; they are cancelled like any item cancellation: an event, the stock;
 - a MerchantAdjustmentItemID already applied to the same item is reported and skipped, so the
@@ -48,7 +49,12 @@ from sellerdesk.refunds.reasons import (
     CANCELLING_REASONS,
     AdjustmentReason,
 )
-from sellerdesk.refunds.selectors import AMOUNT_FIELDS, refundable, refunded_by_item
+from sellerdesk.refunds.selectors import (
+    AMOUNT_FIELDS,
+    charged_by_item,
+    refundable,
+    refunded_by_item,
+)
 
 ZERO = Decimal("0.00")
 
@@ -79,6 +85,7 @@ class _Batch:
     requests are checked against."""
 
     cancellations: UnitCancellations
+    charged: dict[int, dict[str, Decimal]]  # item pk -> field: what the charge took of it
     refund_events: list[OrderEvent] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
     refunded: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # item pk -> field
@@ -122,6 +129,7 @@ def orders_adjust(
         batch = _Batch(
             # The refund's own email tells the buyer of the units it cancelled.
             cancellations=UnitCancellations(email=None),
+            charged=charged_by_item(items_by_order),
             refunded=refunded_by_item(items_by_order),
             adjustment_ids=_adjustment_ids(seller=seller, requests=requests),
         )
@@ -306,7 +314,7 @@ def _check_line(*, line: AdjustedItem, item: OrderItem, order: Order, batch: _Ba
             _("Item %(item)s: nothing to refund or cancel.") % where,
             code=ErrorCode.NOTHING_TO_ADJUST,
         )
-    left = refundable(item, batch.refunded.get(item.pk, {}))
+    left = refundable(batch.charged.get(item.pk, {}), batch.refunded.get(item.pk, {}))
     for component, name in AMOUNT_FIELDS.items():
         if amounts[name] > left[name]:
             raise InvalidInput(

@@ -4,7 +4,8 @@ from sellerdesk.core.money import money_field
 
 
 class Charge(models.Model):
-    """What the buyer was charged at the first shipment confirmation. One per order."""
+    """What the buyer was charged at the first shipment confirmation. One per order; its amount
+    is the sum of its items' components (`ChargedItem`)."""
 
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="charge")
     amount = money_field()
@@ -14,6 +15,36 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+class ChargedItem(models.Model):
+    """What the charge took for one order item: the units not cancelled when the order was
+    charged, at their share of each component (refunds/charges.py). Written once, with the
+    charge; the refund caps read it, never the item's current quantities."""
+
+    charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="items")
+    order_item = models.OneToOneField(
+        "orders.OrderItem", on_delete=models.PROTECT, related_name="charged"
+    )
+    quantity = models.PositiveIntegerField()  # units charged
+    principal = money_field()
+    shipping = money_field()
+    tax = money_field()
+    shipping_tax = money_field()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(principal__gte=0)
+                & models.Q(shipping__gte=0)
+                & models.Q(tax__gte=0)
+                & models.Q(shipping_tax__gte=0),
+                name="charged_item_components_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_item_id} × {self.quantity}"
 
 
 class Refund(models.Model):

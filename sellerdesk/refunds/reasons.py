@@ -67,14 +67,6 @@ UNSUPPORTED_COMPONENTS = frozenset(
         "FreeReplacementReturnShipping",
     }
 )
-# The order item field that holds what the buyer was charged for each component.
-CHARGED_FIELDS = {
-    Component.PRINCIPAL: "item_price",
-    Component.SHIPPING: "shipping_price",
-    Component.TAX: "item_tax",
-    Component.SHIPPING_TAX: "shipping_tax",
-}
-
 BUYER_EXPLANATIONS = {
     AdjustmentReason.NO_INVENTORY: pgettext_lazy(
         "buyer email", "The seller no longer has this item in stock."

@@ -5,13 +5,12 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from sellerdesk.core.money import money
 from sellerdesk.orders.models import Order, OrderItem
-from sellerdesk.refunds.models import Charge, Refund
-from sellerdesk.refunds.reasons import CHARGED_FIELDS, Component
+from sellerdesk.refunds.charges import ZERO, items_charge
+from sellerdesk.refunds.models import Charge, ChargedItem, Refund
+from sellerdesk.refunds.reasons import Component
 
-ZERO = Decimal("0.00")
-# Component -> the AdjustedItem and Refund field of its amount.
+# Component -> the AdjustedItem, ChargedItem and Refund field of its amount.
 AMOUNT_FIELDS = {
     Component.PRINCIPAL: "principal",
     Component.SHIPPING: "shipping",
@@ -20,11 +19,11 @@ AMOUNT_FIELDS = {
 }
 
 
-def refundable(item: OrderItem, refunded: dict[str, Decimal]) -> dict[str, Decimal]:
-    """What is left to refund of each component of item (by AdjustedItem field)."""
+def refundable(charged: dict[str, Decimal], refunded: dict[str, Decimal]) -> dict[str, Decimal]:
+    """What is left to refund of each component of an item (by AdjustedItem field): what its
+    charge took less what was refunded. Nothing is left of an item not charged."""
     return {
-        name: getattr(item, CHARGED_FIELDS[component]) - refunded.get(name, ZERO)
-        for component, name in AMOUNT_FIELDS.items()
+        name: charged.get(name, ZERO) - refunded.get(name, ZERO) for name in AMOUNT_FIELDS.values()
     }
 
 
@@ -36,33 +35,51 @@ def order_refunds(*, order: Order) -> list[Refund]:
     return list(order.refunds.select_related("order_item").order_by("created_at", "pk"))
 
 
-def item_refunds(*, order: Order) -> dict[int, dict[str, Decimal]]:
-    """The refunds of order so far, by order item pk and AdjustedItem amount field."""
-    return refunded_by_item({order.pk: list(order.items.all())})
+def left_to_refund(*, order: Order) -> dict[int, dict[str, Decimal]]:
+    """What is left to refund of each component of the order's items, by order item pk."""
+    items = list(order.items.all())
+    charged = charged_by_item({order.pk: items})
+    refunded = refunded_by_item({order.pk: items})
+    return {
+        item.pk: refundable(charged.get(item.pk, {}), refunded.get(item.pk, {})) for item in items
+    }
+
+
+def charged_by_item(items_by_order: dict[int, list[OrderItem]]) -> dict[int, dict[str, Decimal]]:
+    """What the charge took of each item's components, by order item pk and field; items of
+    orders not charged are left out."""
+    names = list(AMOUNT_FIELDS.values())
+    rows = ChargedItem.objects.filter(order_item__in=_item_pks(items_by_order)).values_list(
+        "order_item_id", *names
+    )
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
 def refunded_by_item(items_by_order: dict[int, list[OrderItem]]) -> dict[int, dict[str, Decimal]]:
     """What was refunded so far of each item's components, by order item pk and field."""
-    item_pks = [item.pk for items in items_by_order.values() for item in items]
-    if not item_pks:
-        return {}
     names = list(AMOUNT_FIELDS.values())
     rows = (
-        Refund.objects.filter(order_item__in=item_pks)
+        Refund.objects.filter(order_item__in=_item_pks(items_by_order))
         .values_list("order_item_id")
         .annotate(*[Sum(name) for name in names])
     )
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows}
 
 
+def _item_pks(items_by_order: dict[int, list[OrderItem]]) -> list[int]:
+    return [item.pk for items in items_by_order.values() for item in items]
+
+
 @dataclass(frozen=True)
 class OrderBalance:
-    """The order's money: its total as placed, the value of the units cancelled without a
-    refund (a refund that cancels units returns their money itself), what was refunded, and
-    what remains."""
+    """The order's money: its total as placed; the units cancelled before the charge, which the
+    buyer does not pay (the total less the charge, or less what charging now would take);
+    the charge, once there is one; what was refunded (units cancelled by a refund are in it);
+    and what remains, the charge less the refunds."""
 
     total: Decimal
     cancelled: Decimal
+    charged: Decimal | None
     refunded: Decimal
     currency: str
 
@@ -72,30 +89,13 @@ class OrderBalance:
 
 
 def order_balance(*, order: Order) -> OrderBalance:
-    rows = (
-        Refund.objects.filter(order=order)
-        .values_list("order_item_id")
-        .annotate(Sum("quantity_cancelled"), Sum("amount"))
-        .order_by()
-    )
-    units_refunded = {item_pk: units for item_pk, units, _amount in rows}
+    charge = Charge.objects.filter(order=order).first()
+    due = charge.amount if charge else items_charge(list(order.items.all()))
+    refunded = Refund.objects.filter(order=order).aggregate(total=Sum("amount"))["total"]
     return OrderBalance(
         total=order.order_total,
-        cancelled=sum(
-            (
-                _units_value(item, item.quantity_cancelled - units_refunded.get(item.pk, 0))
-                for item in order.items.all()
-            ),
-            ZERO,
-        ),
-        refunded=sum((amount for _item_pk, _units, amount in rows), ZERO),
+        cancelled=order.order_total - due,
+        charged=charge.amount if charge else None,
+        refunded=refunded or ZERO,
         currency=order.currency,
     )
-
-
-def _units_value(item: OrderItem, units: int) -> Decimal:
-    """Units' share of everything the item costs: price, shipping and their taxes."""
-    if not units:
-        return ZERO
-    amount = item.item_price + item.item_tax + item.shipping_price + item.shipping_tax
-    return money(amount * units / item.quantity_ordered)

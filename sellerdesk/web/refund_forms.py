@@ -11,7 +11,7 @@ from sellerdesk.cancellations.services import MEMO_MAX_LENGTH
 from sellerdesk.orders.models import OrderItem
 from sellerdesk.refunds.lines import AdjustedItem
 from sellerdesk.refunds.reasons import AdjustmentReason
-from sellerdesk.refunds.selectors import AMOUNT_FIELDS, refundable
+from sellerdesk.refunds.selectors import AMOUNT_FIELDS
 
 ZERO = Decimal("0.00")
 # ProductOutofStock means what NoInventory means (in Swedish both read "out of stock") but cannot
@@ -43,12 +43,13 @@ class RefundForm(forms.Form):
         self,
         *args: Any,
         items: list[OrderItem],
-        refunded: dict[int, dict[str, Decimal]],
+        left: dict[int, dict[str, Decimal]],
         **kwargs: Any,
     ) -> None:
+        """`left`: what is left to refund of each item's components, by item pk and field."""
         super().__init__(*args, **kwargs)
         self.items = items
-        self.left = {item.pk: refundable(item, refunded.get(item.pk, {})) for item in items}
+        self.left = left
         for item in items:
             key = item.order_item_id
             self.fields[f"reason_{key}"] = forms.ChoiceField(

@@ -43,7 +43,7 @@ from sellerdesk.orders.services import order_confirm_shipment
 from sellerdesk.orders.status import can_cancel, can_ship, is_late
 from sellerdesk.refunds.adjustments import order_adjust
 from sellerdesk.refunds.selectors import (
-    item_refunds,
+    left_to_refund,
     order_balance,
     order_is_charged,
     order_refunds,
@@ -286,7 +286,7 @@ def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResp
 def order_refund_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     items = list(order.items.all())
-    form = RefundForm(request.POST or None, items=items, refunded=item_refunds(order=order))
+    form = RefundForm(request.POST or None, items=items, left=left_to_refund(order=order))
     charged = order_is_charged(order=order)
     if request.method == "POST" and form.is_valid():
         try:

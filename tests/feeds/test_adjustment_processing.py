@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.parsers.adjustment_file import PAYMENT_ADJUSTMENT_TEMPLATE
 from sellerdesk.notifications.models import OutboundEmail
@@ -205,3 +206,57 @@ def test_a_dry_run_adjustment_forecasts_the_units_it_cancels_not_its_refunds(sel
     feed.refresh_from_db()
     assert (feed.messages_successful, feed.projected_cancellations) == (2, 1)
     assert not Refund.objects.exists()
+
+
+def test_both_feeds_refund_what_was_charged_and_refuse_what_was_cancelled_before(seller):
+    """The second item was cancelled before the first shipment, so the buyer never paid for
+    it: its price is more than the 0.00 left (18021); the shipped item's full charge is not."""
+    orders = []
+    for _ in range(2):
+        order, first, second = make_two_item_order(seller)
+        order_cancel(
+            seller=seller,
+            amazon_order_id=order.amazon_order_id,
+            actor=None,
+            reason="NoInventory",
+            quantities={second.order_item_id: None},
+        )
+        ship_item(order, first)
+        orders.append((order, first, second))
+    (xml_order, xml_first, xml_second), (flat_order, flat_first, flat_second) = orders
+    charged_first = {"Principal": "200.00", "Shipping": "49.00", "Tax": "50.00"}
+    xml = submit(
+        seller,
+        envelope(
+            adjustment(
+                1, xml_order.amazon_order_id, adjusted(xml_second.order_item_id, Principal="300.00")
+            ),
+            adjustment(
+                2,
+                xml_order.amazon_order_id,
+                adjusted(xml_first.order_item_id, ShippingTax="12.25", **charged_first),
+            ),
+            message_type="OrderAdjustment",
+        ),
+        feed_type=FeedType.PAYMENT_ADJUSTMENT,
+        source=Feed.Source.API,
+    )
+    flat = [
+        submit(
+            seller,
+            PAYMENT_ADJUSTMENT_TEMPLATE + flat_row(flat_order, item, "CustomerReturn", amount),
+            feed_type=FeedType.PAYMENT_ADJUSTMENT_FILE,
+        )
+        for item, amount in ((flat_second, "300.00"), (flat_first, "200.00"))
+    ]
+
+    run_tasks()
+
+    assert results(xml) == [(1, "Error", 18021)]
+    first_row = len(PAYMENT_ADJUSTMENT_TEMPLATE.splitlines()) + 1
+    assert [results(feed) for feed in flat] == [[(first_row, "Error", 18021)], []]
+    refunds = Refund.objects.order_by("pk")
+    assert [(r.order_item_id, r.amount) for r in refunds] == [
+        (xml_first.pk, Decimal("311.25")),
+        (flat_first.pk, Decimal("200.00")),
+    ]

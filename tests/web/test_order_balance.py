@@ -118,6 +118,7 @@ def test_units_cancelled_by_a_refund_count_once_in_what_was_refunded(seller, eng
     assert amounts(html) == {
         "total": "686.25 SEK",
         "cancelled": "− 0.00 SEK",
+        "charged": "686.25 SEK",
         "refunded": "− 375.00 SEK",
         "balance": "311.25 SEK",
     }
@@ -140,3 +141,41 @@ def test_the_swedish_timeline_names_an_item_cancellation(seller):
 
     assert f"Varor annullerade: {second.seller_sku} × 1" in event_names(html)
     assert "Beställningens saldo" in html
+
+
+def test_an_item_cancelled_before_shipping_is_left_out_of_the_charge_and_the_balance(
+    seller, english_client
+):
+    order, first, second = make_two_item_order(seller)
+    cancel(order, {first.order_item_id: 1})  # 155.63 of the first item's 311.25
+    ship_item(order, second)
+    order_adjust(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=None,
+        items=[
+            AdjustedItem(
+                order_item_id=second.order_item_id,
+                reason="CustomerReturn",
+                merchant_adjustment_item_id=None,
+                quantity_cancelled=0,
+                currency="SEK",
+                principal=Decimal("100.00"),
+                shipping=ZERO,
+                tax=ZERO,
+                shipping_tax=ZERO,
+                restocking_fee=ZERO,
+            )
+        ],
+    )
+
+    html = detail(english_client, order)
+    assert amounts(html) == {
+        "total": "686.25 SEK",
+        "cancelled": "− 155.63 SEK",
+        "charged": "530.62 SEK",
+        "refunded": "− 100.00 SEK",
+        "balance": "430.62 SEK",
+    }
+    charged = re.search(r'<li class="event event-charged">(.*?)</li>', html, re.S)
+    assert charged is not None and "<div>530.62 SEK</div>" in charged[1]  # the timeline's

@@ -1,7 +1,9 @@
+import re
 from decimal import Decimal
 
 from django.urls import reverse
 
+from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.refunds.models import Refund
 from tests.factories import make_two_item_order, ship_item
 
@@ -104,6 +106,39 @@ def test_another_sellers_order_is_not_found(seller, other_seller, seller_client)
 
     assert seller_client.get(refund_url(order)).status_code == 404
     assert seller_client.post(refund_url(order), {}).status_code == 404
+
+
+def left_in_row(form: str, item) -> list[str]:
+    row = re.search(rf'<tr data-item="{item.order_item_id}">(.*?)</tr>', form, re.S)
+    assert row is not None
+    return re.findall(r'<div class="muted left">kvar ([^<]+)</div>', row.group(1))
+
+
+def test_the_form_offers_what_was_charged_and_nothing_of_an_item_cancelled_before(
+    seller, seller_client
+):
+    order, first, second = make_two_item_order(seller)
+    order_cancel(
+        seller=seller,
+        amazon_order_id=order.amazon_order_id,
+        actor=None,
+        reason="NoInventory",
+        quantities={first.order_item_id: 1, second.order_item_id: None},
+    )
+    ship_item(order, first, 1)
+
+    form = seller_client.get(refund_url(order)).content.decode()
+    refused = seller_client.post(
+        refund_url(order),
+        {f"reason_{second.order_item_id}": "CustomerReturn", f"tax_{second.order_item_id}": "75"},
+    )
+
+    # Item price, item tax, shipping, shipping tax: the shipped unit's share, and nothing.
+    assert left_in_row(form, first) == ["100,00", "25,00", "24,50", "6,12"]
+    assert left_in_row(form, second) == ["0,00"] * 4
+    assert refused.status_code == 422
+    assert "mer än de 0.00 SEK som återstår" in refused.content.decode()
+    assert not Refund.objects.exists()
 
 
 def test_item_counts_read_in_the_singular_and_the_plural(seller, seller_client):
