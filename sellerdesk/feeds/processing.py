@@ -6,25 +6,23 @@ Each batch commits its cancellations together with its results and the feed's pr
 worker that dies mid-feed leaves a consistent state: the next run resumes after the last
 committed batch, and nothing is applied twice.
 
-A feed is owned by the task that claimed it. When that task's worker dies, a live worker's sweep
-fails the task (`core.workers`) and queues the feed again (`feeds_recover`); the new task takes
-it over. Every batch checks, under the feed's lock, that its task still owns the feed and that
-the feed is where the batch starts, so a task that was given up for dead changes nothing."""
+A feed is owned by the task that claimed it (`core.claims`). When that task's worker dies, a live
+worker's sweep fails the task (`core.workers`) and queues the feed again (`feeds_recover`); the
+new task takes it over. Every batch checks, under the feed's lock, that its task still owns the
+feed and that the feed is where the batch starts, so a task that was given up for dead changes
+nothing."""
 
-import datetime
 import itertools
 import logging
 import tempfile
-import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, cast
 
 from django.db import transaction
-from django.db.models import F, Q
-from django.tasks import TaskResultStatus
+from django.db.models import F
 from django.utils import timezone, translation
-from django_tasks_db.models import DBTaskResult
 
+from sellerdesk.core.claims import MAX_RUNS, claim_open, orphans_requeue
 from sellerdesk.feeds.codes import FileProblem, MessageProblem
 from sellerdesk.feeds.kinds import FeedKind, MessageKey, ReportFormat, feed_kind
 from sellerdesk.feeds.models import Feed, FeedResult
@@ -50,12 +48,6 @@ logger = logging.getLogger(__name__)
 # and far fewer pages written again by the next batch) but hold their orders' locks longer and
 # take more memory; see docs/benchmarks.md, "Feeds".
 BATCH_SIZE = 1000
-# Runs of one feed (claims by a task) before it is given up: a feed that kills its worker or
-# fails its task every time ends FATAL instead of running for ever.
-MAX_RUNS = 5
-# A feed in queue this long without a task to run it gets one.
-QUEUE_GRACE = datetime.timedelta(seconds=5)
-RECOVERY_PRIORITY = 10  # tasks' default is 0; higher runs first
 
 
 class FeedTakenOver(Exception):
@@ -118,11 +110,10 @@ def _claim(*, feed_pk: int, task_id: str) -> Feed | None:
         )
         if feed is None:
             return None
-        if feed.processing_status not in {Feed.Status.IN_QUEUE, Feed.Status.IN_PROGRESS}:
-            return None
-        running = feed.processing_status == Feed.Status.IN_PROGRESS
-        if running and feed.claimed_by != task_id and _task_running(feed.claimed_by):
-            return None  # its task is alive and on it
+        if not claim_open(
+            status=feed.processing_status, claimed_by=feed.claimed_by, task_id=task_id
+        ):
+            return None  # done, or its task is alive and on it
         feed.processing_status = Feed.Status.IN_PROGRESS
         feed.processing_start_time = feed.processing_start_time or now
         feed.claimed_by = task_id
@@ -131,14 +122,6 @@ def _claim(*, feed_pk: int, task_id: str) -> Feed | None:
             update_fields=["processing_status", "processing_start_time", "claimed_by", "runs"]
         )
     return feed
-
-
-def _task_running(task_id: str) -> bool:
-    try:
-        pk = uuid.UUID(task_id)
-    except ValueError:
-        return False  # not a queued task (a direct call), or none
-    return DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING).exists()
 
 
 def _hold(*, feed: Feed, position: int | None = None) -> None:
@@ -311,31 +294,8 @@ def _store_report(
 
 
 def feeds_recover() -> int:
-    """Queue a task for every feed that has none to run it: in progress when its task died with
-    its worker or failed, or in queue when its task was never queued. Run by every live
-    worker's sweep; returns how many feeds were queued."""
+    """Queue a task for every feed that has none to run it. Run by every live worker's sweep;
+    returns how many feeds were queued."""
     from sellerdesk.feeds.tasks import process_feed
 
-    active = Feed.objects.filter(
-        Q(processing_status=Feed.Status.IN_PROGRESS)
-        | Q(processing_status=Feed.Status.IN_QUEUE, created_at__lt=timezone.now() - QUEUE_GRACE)
-    )
-    feed_pks = list(active.values_list("pk", flat=True))
-    if not feed_pks:
-        return 0
-    tasks = DBTaskResult.objects.filter(
-        task_path=process_feed.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    )
-    covered = {_feed_pk_of(arguments) for arguments in tasks.values_list("args_kwargs", flat=True)}
-    orphans = [pk for pk in feed_pks if pk not in covered]
-    for pk in orphans:
-        # Ahead of the work queued meanwhile: a feed taken over continues before new work.
-        process_feed.using(priority=RECOVERY_PRIORITY).enqueue(pk)
-    if orphans:
-        logger.warning("Queued %d feed(s) that had no task to run them.", len(orphans))
-    return len(orphans)
-
-
-def _feed_pk_of(arguments: dict) -> object:
-    return arguments["args"][0] if arguments["args"] else arguments["kwargs"].get("feed_pk")
+    return orphans_requeue(rows=Feed.objects.all(), task=process_feed, argument="feed_pk")
