@@ -81,9 +81,12 @@ messages: $(STAMP)
 screenshots: $(STAMP)
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
-# Refresh the committed OpenAPI snapshot after an intended API change.
+# Refresh the committed OpenAPI snapshots after an intended API change.
 openapi: $(STAMP)
-	$(PY) manage.py openapi_snapshot > docs/openapi.json
+	$(PY) manage.py openapi_snapshot api > docs/openapi.json
+	$(PY) manage.py openapi_snapshot feeds > docs/openapi-spapi.json
+	$(PY) manage.py openapi_snapshot orders > docs/openapi-orders.json
+	$(PY) manage.py openapi_snapshot reports > docs/openapi-reports.json
 
 clean:
 	rm -rf $(VENV) var
