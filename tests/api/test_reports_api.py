@@ -53,10 +53,10 @@ def download(sp: SpApi, document_id: str) -> str:
     assert document["compressionAlgorithm"] == "GZIP"
     response = Client().get(urlsplit(document["url"]).path)
     assert response.status_code == 200
-    return gzip.decompress(b"".join(response.streaming_content)).decode()
+    return gzip.decompress(response.getvalue()).decode()
 
 
-def made(sp: SpApi, body: dict[str, object]) -> dict[str, object]:
+def made(sp: SpApi, body: dict[str, object]) -> dict[str, str]:
     """createReport, the worker, then getReport."""
     created = sp.call("POST", REPORTS, body=body)
     assert created.status_code == 202, created.json()
@@ -284,6 +284,7 @@ def test_another_sellers_report_and_document_are_not_found(seller, other_seller,
     theirs = report_create(seller=other_seller, report_type=UNSHIPPED)
     generate_queued()
     theirs.refresh_from_db()
+    assert theirs.document is not None
     other = SpApi(other_token, section=reportsapi)
 
     looked_up = sp.call("GET", REPORT, reportId=theirs.report_id)
@@ -303,6 +304,7 @@ def test_feed_documents_and_report_documents_are_not_each_others(seller, sp, tok
     report = report_create(seller=seller, report_type=UNSHIPPED)
     generate_queued()
     report.refresh_from_db()
+    assert report.document is not None
     feed_document = FeedDocument.objects.create(
         seller=seller, purpose=FeedDocument.Purpose.INPUT, content_type="text/xml"
     )
