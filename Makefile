@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
+.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-reports bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: $(STAMP)
 # bench`; ARGS for other runs, e.g. make bench-load ARGS='--workers 2 --threads 4'
 bench-load: $(STAMP)
 	$(PY) -m bench.load $(ARGS)
+
+# Each report type made from the million-order data of `make bench`: time and peak memory.
+bench-reports: $(STAMP)
+	$(PY) -m bench.reports $(ARGS)
 
 # A 100,000-order cancellation feed through a db_worker on SQLite; ARGS for other runs, e.g.
 # make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
