@@ -43,7 +43,8 @@ def main() -> None:
         f"(1 min), {os.getloadavg()[1]:.2f} (5 min); database {bench_data.BENCH_DIR}"
     )
     print(
-        f"{'Report type':<54} {'rows':>10} {'MiB':>7} {'seconds':>8} {'peak MiB':>9} {'before':>7}"
+        f"{'Report type':<54} {'rows':>10} {'MiB':>7} {'seconds':>8} {'VmHWM MiB':>10} "
+        f"{'before':>7} {'RssAnon peak':>13} {'before':>7}"
     )
     for report_type in ReportType.values:
         child = subprocess.run(  # noqa: S603 (our own interpreter and module)
