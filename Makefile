@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
+.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-reports bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: $(STAMP)
 bench-load: $(STAMP)
 	$(PY) -m bench.load $(ARGS)
 
+# Each report type made from the million-order data of `make bench`: time and peak memory.
+bench-reports: $(STAMP)
+	$(PY) -m bench.reports $(ARGS)
+
 # A 100,000-order cancellation feed through a db_worker on SQLite; ARGS for other runs, e.g.
 # make bench-feeds ARGS='--database postgres --orders 10000 --workers 2'
 bench-feeds: $(STAMP)
@@ -86,9 +90,12 @@ messages: $(STAMP)
 screenshots: $(STAMP)
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e
 
-# Refresh the committed OpenAPI snapshot after an intended API change.
+# Refresh the committed OpenAPI snapshots after an intended API change.
 openapi: $(STAMP)
-	$(PY) manage.py openapi_snapshot > docs/openapi.json
+	$(PY) manage.py openapi_snapshot api > docs/openapi.json
+	$(PY) manage.py openapi_snapshot feeds > docs/openapi-spapi.json
+	$(PY) manage.py openapi_snapshot orders > docs/openapi-orders.json
+	$(PY) manage.py openapi_snapshot reports > docs/openapi-reports.json
 
 clean:
 	rm -rf $(VENV) var

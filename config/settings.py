@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "sellerdesk.refunds",
     "sellerdesk.notifications",
     "sellerdesk.feeds",
+    "sellerdesk.reports",
     "sellerdesk.metrics",
     "sellerdesk.api",
     "sellerdesk.web",
@@ -215,7 +216,7 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email", "feeds"],
+        "QUEUES": ["default", "email", "feeds", "reports"],
     }
 }
 

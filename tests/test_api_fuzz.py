@@ -1,6 +1,7 @@
-"""Property-based fuzzing of the three APIs (Feeds, Orders v0, marketplace) from their OpenAPI
-schemas, in-process through WSGI, authenticated: whatever a client sends, no answer is a server
-error, every status is one the operation documents, and every body fits the documented schema.
+"""Property-based fuzzing of the four APIs (Feeds, Orders v0, Reports, marketplace) from their
+OpenAPI schemas, in-process through WSGI, authenticated: whatever a client sends, no answer is a
+server error, every status is one the operation documents, and every body fits the documented
+schema.
 
 The examples are bounded and derandomized, so that a run is stable and takes well under two
 minutes; schemathesis draws its strings from all of Unicode (NUL, control characters, lone
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from ninja import NinjaAPI
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.api.urls import api, ordersapi, spapi
+from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
 from sellerdesk.catalog.models import Listing
 from tests.api.conftest import access_token, assert_documented, register
 from tests.factories import make_listing, make_order
@@ -68,6 +69,7 @@ def openapi(section: NinjaAPI) -> Any:
 
 feeds_schema = openapi(spapi)
 orders_schema = openapi(ordersapi)
+reports_schema = openapi(reportsapi)
 marketplace_schema = openapi(api)
 
 
@@ -115,6 +117,12 @@ def test_orders_api(case: Any, app: WSGIHandler, sp_headers: dict[str, str]) -> 
     case.call_and_validate(headers=sp_headers, app=app, checks=CHECKS)
 
 
+@reports_schema.parametrize()
+@FUZZ
+def test_reports_api(case: Any, app: WSGIHandler, sp_headers: dict[str, str]) -> None:
+    case.call_and_validate(headers=sp_headers, app=app, checks=CHECKS)
+
+
 @marketplace_schema.parametrize()
 @FUZZ
 def test_marketplace_api(case: Any, app: WSGIHandler, marketplace_headers: dict[str, str]) -> None:
@@ -129,7 +137,7 @@ def operations(section: NinjaAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 HOSTILE_CASES = [
     pytest.param(section, template, method, id=f"{method} {template}")
-    for section in (spapi, ordersapi, api)
+    for section in (spapi, ordersapi, reportsapi, api)
     for template, method, _ in operations(section)
 ]
 

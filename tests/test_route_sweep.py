@@ -15,10 +15,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.api.urls import api, ordersapi, spapi
+from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed
 from sellerdesk.notifications.models import OutboundEmail
+from sellerdesk.reports.generation import report_generate
+from sellerdesk.reports.models import Report, ReportType
+from sellerdesk.reports.services import report_create
 from tests.api.conftest import access_token, make_feed, register
 from tests.factories import make_listing, make_order
 
@@ -52,7 +55,7 @@ def routes(
 
 def api_parameter_names() -> set[str]:
     names = set()
-    for schema in (api, spapi, ordersapi):
+    for schema in (api, spapi, ordersapi, reportsapi):
         for path in schema.get_openapi_schema()["paths"].values():
             for operation in path.values():
                 names |= {parameter["name"] for parameter in operation.get("parameters", [])}
@@ -97,6 +100,10 @@ def valid(seller: Seller, seller_user) -> dict[str, str]:
     )
     feed: Feed = make_feed(seller)
     email = OutboundEmail.objects.get(order=cancelled)
+    report = report_create(seller=seller, report_type=ReportType.UNSHIPPED_ORDERS)
+    report_generate(report_pk=report.pk, task_id="route-sweep")
+    report = Report.objects.select_related("document").get(pk=report.pk)
+    assert report.document is not None
     credentials = register(seller)
     return {
         "order_id": order.amazon_order_id,
@@ -106,6 +113,9 @@ def valid(seller: Seller, seller_user) -> dict[str, str]:
         "feed_id": feed.feed_id,
         "feedId": feed.feed_id,
         "feedDocumentId": feed.input_document.document_id,
+        "report_id": report.report_id,
+        "reportId": report.report_id,
+        "reportDocumentId": report.document.document_id,
         "sku": listing.sku,
         "kind": "cancellation",
         "application_id": str(credentials.application.pk),

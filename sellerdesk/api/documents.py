@@ -1,8 +1,9 @@
 """Presigned URLs for feed documents, as the Feeds API hands out S3 URLs: whoever holds the URL may
 upload (PUT) or download (GET) that one document for five minutes, without any other credential.
 
-Result documents (processing reports) are always served GZIP-compressed, and getFeedDocument says
-so with compressionAlgorithm GZIP; SP-API clients decompress when it is present. The bytes carry no
+Documents that Seller Desk writes (processing reports, and the documents of the Reports API) are
+always served GZIP-compressed, and getFeedDocument and getReportDocument say so with
+compressionAlgorithm GZIP; SP-API clients decompress when it is present. The bytes carry no
 Content-Encoding header, as from S3, so that HTTP libraries do not decompress them a second time.
 Input documents are served exactly as they were uploaded."""
 
@@ -51,7 +52,7 @@ def download_url(request: HttpRequest, document: FeedDocument) -> str:
 
 
 def is_compressed(document: FeedDocument) -> bool:
-    return document.purpose == FeedDocument.Purpose.RESULT
+    return document.purpose in {FeedDocument.Purpose.RESULT, FeedDocument.Purpose.REPORT}
 
 
 @csrf_exempt
@@ -115,7 +116,7 @@ def download(request: HttpRequest, signed: str) -> HttpResponseBase:
 
 
 class _Refusal(Enum):
-    EXPIRED = ("AccessDenied", "The URL has expired; request a new one from the Feeds API.")
+    EXPIRED = ("AccessDenied", "The URL has expired; request a new one from the API.")
     BAD_SIGNATURE = ("SignatureDoesNotMatch", "The URL's signature is not valid.")
 
 

@@ -5,51 +5,33 @@ Every lookup is scoped to the seller of the access token; another seller's feed 
 the same 404 as a missing one."""
 
 import datetime
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from sellerdesk.api.documents import download_url, is_compressed, upload_url
 from sellerdesk.api.errors import ERRORS, ErrorList
-from sellerdesk.api.params import (
-    Moment,
-    list_values,
-    next_token,
-    next_token_read,
-    request_seller,
+from sellerdesk.api.params import next_token, request_seller
+from sellerdesk.api.processing import (
+    CompressionAlgorithm,
+    ProcessingListQuery,
+    ProcessingStatus,
+    TypesParameter,
+    listing_read,
+    utc,
 )
 from sellerdesk.api.text import Matching, media_type_pattern
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition
-from sellerdesk.core.pages import EARLIEST
 from sellerdesk.feeds.models import Feed as FeedModel
-from sellerdesk.feeds.selectors import FeedFilter, feed_document_get, feed_get, feed_list
+from sellerdesk.feeds.selectors import feed_document_get, feed_get, feed_list
 from sellerdesk.feeds.services import feed_cancel, feed_create, feed_document_create
 
 router = Router(tags=["feeds"])
 
-# What a nextToken is of: a token of another list is not valid here.
-LIST_KIND = "feeds.getFeeds"
-DEFAULT_PAGE_SIZE = 10
-FILTER_MAX_VALUES = 10
-# Feeds are listed back this far unless createdSince says otherwise, as on SP-API.
-DEFAULT_LOOKBACK = datetime.timedelta(days=90)
-
-
-class ProcessingStatus(StrEnum):
-    CANCELLED = FeedModel.Status.CANCELLED.value
-    DONE = FeedModel.Status.DONE.value
-    FATAL = FeedModel.Status.FATAL.value
-    IN_PROGRESS = FeedModel.Status.IN_PROGRESS.value
-    IN_QUEUE = FeedModel.Status.IN_QUEUE.value
-
-
-class CompressionAlgorithm(StrEnum):
-    GZIP = "GZIP"
-
+FEED_TYPES = TypesParameter(
+    name="feedTypes", required_code=ErrorCode.FEED_TYPES_REQUIRED, list_kind="feeds.getFeeds"
+)
 
 # Schemas carry SP-API's model names, so the two OpenAPI documents read alike.
 
@@ -131,19 +113,11 @@ class FeedDocument(Schema):
     compressionAlgorithm: CompressionAlgorithm | None = None
 
 
-class GetFeedsQuery(Schema):
+class GetFeedsQuery(ProcessingListQuery):
     feedTypes: list[FeedTypeNames] | None = Field(
         None,
         description="Required unless nextToken is given. Comma-separated or repeated:"
         " POST_ORDER_ACKNOWLEDGEMENT_DATA,POST_FLAT_FILE_ORDER_ACKNOWLEDGEMENT_DATA.",
-    )
-    marketplaceIds: list[str] | None = Field(None, description="Comma-separated or repeated.")
-    pageSize: int | None = Field(None, ge=1, le=100, description="1 to 100; 10 by default.")
-    processingStatuses: list[str] | None = Field(None, description="Comma-separated or repeated.")
-    createdSince: Moment | None = Field(None, description="90 days ago by default.")
-    createdUntil: Moment | None = Field(None, description="Now by default.")
-    nextToken: str | None = Field(
-        None, description="From the previous page; when given, it is the only parameter."
     )
 
 
@@ -189,22 +163,15 @@ def create_feed(request: HttpRequest, body: CreateFeedSpecification) -> Status:
 )
 def get_feeds(request: HttpRequest, query: Query[GetFeedsQuery]) -> GetFeedsResponse:
     seller = request_seller(request)
-    if query.nextToken is not None:
-        if query.model_dump(exclude_none=True).keys() != {"nextToken"}:
-            raise InvalidInput(
-                "nextToken must be the only parameter.", code=ErrorCode.NEXT_TOKEN_WITH_FILTERS
-            )
-        listing, after = next_token_read(
-            query.nextToken, name="nextToken", kind=LIST_KIND, seller=seller, listing=_Listing
-        )
-    else:
-        listing, after = _listing(query), None
+    listing, after = listing_read(query, query.feedTypes, parameter=FEED_TYPES, seller=seller)
     page = feed_list(
         seller=seller, filters=listing.filters, after=after, page_size=listing.page_size
     )
     return GetFeedsResponse(
         feeds=[_feed_out(feed) for feed in page.rows],
-        nextToken=next_token(kind=LIST_KIND, seller=seller, listing=listing, after=page.next_after),
+        nextToken=next_token(
+            kind=FEED_TYPES.list_kind, seller=seller, listing=listing, after=page.next_after
+        ),
     )
 
 
@@ -266,56 +233,9 @@ def _feed_out(feed: FeedModel) -> Feed:
         marketplaceIds=list(feed.marketplace_ids),
         createdTime=feed.created_at.astimezone(datetime.UTC),
         processingStatus=ProcessingStatus(feed.processing_status),
-        processingStartTime=_utc(feed.processing_start_time),
-        processingEndTime=_utc(feed.processing_end_time),
+        processingStartTime=utc(feed.processing_start_time),
+        processingEndTime=utc(feed.processing_end_time),
         resultFeedDocumentId=(
             feed.result_document.document_id if feed.result_document is not None else None
         ),
     )
-
-
-def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
-    # In UTC, times are rendered in ISO 8601 with a Z, as SP-API writes them.
-    return moment.astimezone(datetime.UTC) if moment is not None else None
-
-
-# getFeeds: the filters, and the page size that a nextToken carries along with them
-
-
-@dataclass(frozen=True)
-class _Listing:
-    filters: FeedFilter
-    page_size: int
-
-
-def _listing(query: GetFeedsQuery) -> _Listing:
-    feed_types = list_values(query.feedTypes, name="feedTypes", limit=FILTER_MAX_VALUES)
-    if not feed_types:
-        raise InvalidInput(
-            "feedTypes is required unless nextToken is given.", code=ErrorCode.FEED_TYPES_REQUIRED
-        )
-    statuses = list_values(
-        query.processingStatuses, name="processingStatuses", limit=FILTER_MAX_VALUES
-    )
-    unknown = sorted(set(statuses) - set(ProcessingStatus))
-    if unknown:
-        raise InvalidInput(
-            f"Unknown processingStatuses: {', '.join(unknown)}.",
-            code=ErrorCode.INVALID_PROCESSING_STATUS,
-        )
-    created_until = query.createdUntil or timezone.now()
-    # A quarter back by default, but never from before the times that a token holds.
-    lookback_from = max(created_until, EARLIEST + DEFAULT_LOOKBACK)
-    created_since = query.createdSince or lookback_from - DEFAULT_LOOKBACK
-    if created_since > created_until:
-        raise InvalidInput("createdSince is after createdUntil.", code=ErrorCode.INVALID_DATE_RANGE)
-    filters = FeedFilter(
-        feed_types=tuple(feed_types),
-        created_since=created_since,
-        created_until=created_until,
-        statuses=tuple(statuses),
-        marketplace_ids=tuple(
-            list_values(query.marketplaceIds, name="marketplaceIds", limit=FILTER_MAX_VALUES)
-        ),
-    )
-    return _Listing(filters=filters, page_size=query.pageSize or DEFAULT_PAGE_SIZE)

@@ -1,11 +1,13 @@
-"""Three ninja APIs.
+"""Four ninja APIs.
 
 `api` is Seller Desk's own API under /api/. `spapi` speaks the Selling Partner API's Feeds
 2021-06-30: mounted at /feeds/2021-06-30/, its paths are SP-API's, it takes the access token of
 the token exchange in x-amz-access-token, and it answers in English, as SP-API does. `ordersapi`
-does the same for the Orders API v0, mounted at /orders/v0/. Like SP-API, which publishes one
-OpenAPI model per API section, each has its own schema (/feeds/2021-06-30/openapi.json,
-/orders/v0/openapi.json). /api/docs shows one document with the operations of all three."""
+does the same for the Orders API v0, mounted at /orders/v0/, and `reportsapi` for the Reports
+API 2021-06-30, mounted at /reports/2021-06-30/. Like SP-API, which publishes one OpenAPI model
+per API section, each has its own schema (/feeds/2021-06-30/openapi.json,
+/orders/v0/openapi.json, /reports/2021-06-30/openapi.json). /api/docs shows one document with
+the operations of all four."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -22,6 +24,7 @@ from sellerdesk.api.feeds import router as feeds_router
 from sellerdesk.api.lwa import SellingPartnerAccessToken
 from sellerdesk.api.marketplace import router as marketplace_router
 from sellerdesk.api.orders import router as orders_router
+from sellerdesk.api.reports import router as reports_router
 from sellerdesk.api.throttling import with_usage_plans
 
 
@@ -108,12 +111,28 @@ ordersapi = selling_partner_api(
 ordersapi.add_router("", orders_router)
 
 
+reportsapi = selling_partner_api(
+    title="Seller Desk: Selling Partner API for Reports",
+    version="2021-06-30",
+    description=(
+        "Wire-compatible with the Selling Partner API's Reports 2021-06-30, for the order"
+        " reports GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING,"
+        " GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL and"
+        " GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL. Get an access token from POST"
+        " /auth/o2/token (as Login with Amazon) and send it in x-amz-access-token."
+    ),
+    namespace="reportsapi",
+)
+reportsapi.add_router("", reports_router)
+SELLING_PARTNER_SECTIONS = (spapi, ordersapi, reportsapi)
+
+
 def combined_openapi_schema() -> dict[str, Any]:
-    """The three APIs in one OpenAPI document: `api`'s, with the paths and components of
-    `spapi` and `ordersapi`. A component that two of them share (the SP-API error list, the
-    access token) is one model, so it is the same under its one name."""
+    """The four APIs in one OpenAPI document: `api`'s, with the paths and components of the
+    Selling Partner API's sections. A component that two of them share (the SP-API error list,
+    the access token) is one model, so it is the same under its one name."""
     own = api.get_openapi_schema()
-    sections = [own, spapi.get_openapi_schema(), ordersapi.get_openapi_schema()]
+    sections = [own, *(section.get_openapi_schema() for section in SELLING_PARTNER_SECTIONS)]
     kinds = sorted({kind for section in sections for kind in section.get("components", {})})
     return {
         **own,

@@ -93,6 +93,12 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_FEED_TYPE = "unsupported_feed_type"
     INVALID_MARKETPLACE = "invalid_marketplace"
 
+    # Reports.
+    REPORT_NOT_FOUND = "report_not_found"
+    REPORT_NOT_IN_QUEUE = "report_not_in_queue"
+    UNSUPPORTED_REPORT_TYPE = "unsupported_report_type"
+    INVALID_REPORT_OPTIONS = "invalid_report_options"
+
     # Sellers, developer applications and their tokens.
     SELLER_NOT_FOUND = "seller_not_found"
     NAME_REQUIRED = "name_required"
@@ -109,6 +115,7 @@ class ErrorCode(StrEnum):
     INVALID_NEXT_TOKEN = "invalid_next_token"  # noqa: S105 (a code, not a secret)
     NEXT_TOKEN_WITH_FILTERS = "next_token_with_filters"  # noqa: S105
     FEED_TYPES_REQUIRED = "feed_types_required"
+    REPORT_TYPES_REQUIRED = "report_types_required"
     INVALID_PROCESSING_STATUS = "invalid_processing_status"
     INVALID_DRY_RUN = "invalid_dry_run"
     INVALID_DATE_RANGE = "invalid_date_range"

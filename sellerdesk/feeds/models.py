@@ -33,6 +33,10 @@ def new_document_id() -> str:
     return f"amzn1.tortuga.4.eu.{uuid.uuid4()}"
 
 
+def new_report_document_id() -> str:
+    return f"amzn1.spdoc.1.4.eu.{uuid.uuid4()}"
+
+
 def new_feed_id() -> str:
     return str(50_000_000_000 + secrets.randbelow(10**10))
 
@@ -45,6 +49,7 @@ class FeedDocument(models.Model):
     class Purpose(models.TextChoices):
         INPUT = "input", _("Input")
         RESULT = "result", _("Processing report")
+        REPORT = "report", _("Report")
 
     document_id = models.CharField(max_length=80, unique=True, default=new_document_id)
     seller = models.ForeignKey("accounts.Seller", on_delete=models.PROTECT, related_name="+")

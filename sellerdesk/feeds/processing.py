@@ -13,7 +13,6 @@ When every task of a feed has died with its worker, a live worker's sweep fails 
 (`core.workers`) and queues the feed again (`feeds_recover`): the new task resumes it, skipping
 what is done."""
 
-import datetime
 import itertools
 import logging
 import tempfile
@@ -21,11 +20,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, cast
 
 from django.db import transaction
-from django.db.models import Q
-from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
-from django_tasks_db.models import DBTaskResult
 
+from sellerdesk.core.claims import MAX_RUNS, orphans_requeue
 from sellerdesk.feeds.batches import (
     BatchOrder,
     Claim,
@@ -57,12 +54,6 @@ logger = logging.getLogger(__name__)
 # and far fewer pages written again by the next batch) but hold their orders' locks longer and
 # take more memory; see docs/benchmarks.md, "Feeds". A feed keeps the size it started with.
 BATCH_SIZE = 1000
-# Runs of one feed before it is given up: a feed that kills its workers or fails its tasks
-# every time ends FATAL instead of running for ever.
-MAX_RUNS = 5
-# A feed in queue this long without a task to run it gets one.
-QUEUE_GRACE = datetime.timedelta(seconds=5)
-RECOVERY_PRIORITY = 10  # tasks' default is 0; higher runs first
 
 
 def feed_process(*, feed_pk: int, resumed: bool = False) -> str:
@@ -286,27 +277,6 @@ def feeds_recover() -> int:
     never queued. Run by every live worker's sweep; returns how many feeds were queued."""
     from sellerdesk.feeds.tasks import process_feed
 
-    active = Feed.objects.filter(
-        Q(processing_status=Feed.Status.IN_PROGRESS)
-        | Q(processing_status=Feed.Status.IN_QUEUE, created_at__lt=timezone.now() - QUEUE_GRACE)
+    return orphans_requeue(
+        rows=Feed.objects.all(), task=process_feed, argument="feed_pk", resumed_keyword="resumed"
     )
-    statuses = dict(active.values_list("pk", "processing_status"))
-    if not statuses:
-        return 0
-    tasks = DBTaskResult.objects.filter(
-        task_path=process_feed.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-    )
-    covered = {_feed_pk_of(arguments) for arguments in tasks.values_list("args_kwargs", flat=True)}
-    orphans = [pk for pk in statuses if pk not in covered]
-    for pk in orphans:
-        # Ahead of the work queued meanwhile: a feed taken over continues before new work.
-        resumed = statuses[pk] == Feed.Status.IN_PROGRESS
-        process_feed.using(priority=RECOVERY_PRIORITY).enqueue(pk, resumed=resumed)
-    if orphans:
-        logger.warning("Queued %d feed(s) that had no task to run them.", len(orphans))
-    return len(orphans)
-
-
-def _feed_pk_of(arguments: dict) -> object:
-    return arguments["args"][0] if arguments["args"] else arguments["kwargs"].get("feed_pk")

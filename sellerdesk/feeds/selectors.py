@@ -1,26 +1,15 @@
 """Reads on feeds, always for the acting seller."""
 
-import datetime
-from dataclasses import dataclass
-
 from django.db.models import QuerySet
 
 from sellerdesk.accounts.models import Seller
 from sellerdesk.core.errors import ErrorCode, NotFound
+from sellerdesk.core.listings import ProcessingFilter, processing_filter_apply
 from sellerdesk.core.pages import KeysetPage, Position, keyset_page
 from sellerdesk.feeds.models import Feed, FeedDocument
 
-
-@dataclass(frozen=True)
-class FeedFilter:
-    """Feeds of some types created in a time frame (both ends included), as the Feeds API's
-    getFeeds asks for them; no statuses or marketplaces is any."""
-
-    feed_types: tuple[str, ...]
-    created_since: datetime.datetime
-    created_until: datetime.datetime
-    statuses: tuple[str, ...] = ()
-    marketplace_ids: tuple[str, ...] = ()
+# The documents of feeds; a report's document is the Reports API's to hand out.
+FEED_PURPOSES = (FeedDocument.Purpose.INPUT, FeedDocument.Purpose.RESULT)
 
 
 def feed_get(*, seller: Seller, feed_id: str) -> Feed:
@@ -43,26 +32,22 @@ def feeds_recent(*, seller: Seller) -> QuerySet[Feed]:
 
 
 def feed_list(
-    *, seller: Seller, filters: FeedFilter, after: Position | None, page_size: int
+    *, seller: Seller, filters: ProcessingFilter, after: Position | None, page_size: int
 ) -> KeysetPage[Feed]:
     """A page of the seller's feeds, newest first, keyset-paged on the creation time."""
-    feeds = feeds_recent(seller=seller).filter(
-        feed_type__in=filters.feed_types,
-        created_at__gte=filters.created_since,
-        created_at__lte=filters.created_until,
+    feeds = processing_filter_apply(
+        feeds_recent(seller=seller),
+        filters,
+        type_field="feed_type",
+        marketplace_id=seller.marketplace_id,
     )
-    if filters.statuses:
-        feeds = feeds.filter(processing_status__in=filters.statuses)
-    # A seller sells on one marketplace and createFeed accepts only that one, so every feed of
-    # the seller is for it: the filter keeps all of them or none (and JSON containment is not
-    # available on SQLite).
-    if filters.marketplace_ids and seller.marketplace_id not in filters.marketplace_ids:
-        feeds = feeds.none()
     return keyset_page(feeds, key="created_at", after=after, size=page_size, descending=True)
 
 
 def feed_document_get(*, seller: Seller, document_id: str) -> FeedDocument:
-    document = FeedDocument.objects.filter(seller=seller, document_id=document_id).first()
+    document = FeedDocument.objects.filter(
+        seller=seller, document_id=document_id, purpose__in=FEED_PURPOSES
+    ).first()
     if document is None:
         raise NotFound("Feed document not found.", code=ErrorCode.DOCUMENT_NOT_FOUND)
     return document

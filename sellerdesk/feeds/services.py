@@ -14,7 +14,7 @@ from sellerdesk.accounts.models import Seller, User
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES
-from sellerdesk.feeds.models import Feed, FeedDocument
+from sellerdesk.feeds.models import Feed, FeedDocument, new_report_document_id
 
 UPLOAD_URL_LIFETIME = datetime.timedelta(minutes=5)
 
@@ -78,11 +78,16 @@ class _LimitedFile(File):
 
 
 def feed_result_document_create(
-    *, seller: Seller, content_type: str, content: IO[bytes]
+    *,
+    seller: Seller,
+    content_type: str,
+    content: IO[bytes],
+    purpose: FeedDocument.Purpose = FeedDocument.Purpose.RESULT,
 ) -> FeedDocument:
-    document = FeedDocument(
-        seller=seller, purpose=FeedDocument.Purpose.RESULT, content_type=content_type
-    )
+    """A document that Seller Desk writes: a feed's processing report, or a report's."""
+    document = FeedDocument(seller=seller, purpose=purpose, content_type=content_type)
+    if purpose == FeedDocument.Purpose.REPORT:
+        document.document_id = new_report_document_id()
     document.file.save(document.document_id, File(content), save=False)
     document.size = document.file.size
     document.save()

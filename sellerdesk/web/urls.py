@@ -2,7 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sellerdesk.web import feed_views, inventory_views, metrics_views, selection_views, views
+from sellerdesk.web import (
+    feed_views,
+    inventory_views,
+    metrics_views,
+    report_views,
+    selection_views,
+    views,
+)
 from sellerdesk.web.forms import LoginForm
 
 orders_patterns = [
@@ -30,6 +37,11 @@ metrics_patterns = [
     path("orders/", metrics_views.orders, name="orders"),
 ]
 
+reports_patterns = [
+    path("", report_views.reports, name="list"),
+    path("<str:report_id>/download/", report_views.download, name="download"),
+]
+
 inventory_patterns = [
     path("", inventory_views.inventory, name="list"),
     # A SKU may hold a slash.
@@ -55,4 +67,5 @@ urlpatterns = [
     path("files/", include((feeds_patterns, "feeds"))),
     path("metrics/", include((metrics_patterns, "metrics"))),
     path("inventory/", include((inventory_patterns, "inventory"))),
+    path("reports/", include((reports_patterns, "reports"))),
 ]

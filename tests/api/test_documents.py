@@ -136,7 +136,7 @@ def test_an_expired_upload_url_is_refused(seller, media_root):
         "errors": [
             {
                 "code": "AccessDenied",
-                "message": "The URL has expired; request a new one from the Feeds API.",
+                "message": "The URL has expired; request a new one from the API.",
                 "details": "",
             }
         ]
