@@ -1,7 +1,9 @@
 """Reads of sellers and their users."""
 
+from django.utils.translation import gettext as _
+
 from sellerdesk.accounts.models import Seller
-from sellerdesk.core.errors import ErrorCode, NotFound
+from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 
 
 def seller_get(*, merchant_token: str) -> Seller:
@@ -10,3 +12,15 @@ def seller_get(*, merchant_token: str) -> Seller:
     if seller is None:
         raise NotFound(f"Seller {merchant_token} was not found.", code=ErrorCode.SELLER_NOT_FOUND)
     return seller
+
+
+def seller_marketplaces(*, seller: Seller, marketplace_ids: list[str] | None) -> list[str]:
+    """The marketplaces a feed or report names, the seller's own when it names none; refuses any
+    other seller's."""
+    marketplace_ids = marketplace_ids or [seller.marketplace_id]
+    if any(marketplace != seller.marketplace_id for marketplace in marketplace_ids):
+        raise InvalidInput(
+            _("Marketplace %(ids)s is not the seller's.") % {"ids": ", ".join(marketplace_ids)},
+            code=ErrorCode.INVALID_MARKETPLACE,
+        )
+    return marketplace_ids

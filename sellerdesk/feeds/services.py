@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.selectors import seller_marketplaces
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES
@@ -110,12 +111,7 @@ def feed_create(
             _("Feed type %(type)s is not supported.") % {"type": feed_type},
             code=ErrorCode.UNSUPPORTED_FEED_TYPE,
         )
-    marketplace_ids = marketplace_ids or [seller.marketplace_id]
-    if any(marketplace != seller.marketplace_id for marketplace in marketplace_ids):
-        raise InvalidInput(
-            _("Marketplace %(ids)s is not the seller's.") % {"ids": ", ".join(marketplace_ids)},
-            code=ErrorCode.INVALID_MARKETPLACE,
-        )
+    marketplace_ids = seller_marketplaces(seller=seller, marketplace_ids=marketplace_ids)
     document = FeedDocument.objects.filter(
         seller=seller, document_id=input_document_id, purpose=FeedDocument.Purpose.INPUT
     ).first()

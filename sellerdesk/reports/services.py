@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.selectors import seller_marketplaces
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.reports.kinds import REPORT_KINDS
@@ -29,12 +30,7 @@ def report_create(
             _("Report type %(type)s is not supported.") % {"type": report_type},
             code=ErrorCode.UNSUPPORTED_REPORT_TYPE,
         )
-    marketplace_ids = marketplace_ids or [seller.marketplace_id]
-    if any(marketplace != seller.marketplace_id for marketplace in marketplace_ids):
-        raise InvalidInput(
-            _("Marketplace %(ids)s is not the seller's.") % {"ids": ", ".join(marketplace_ids)},
-            code=ErrorCode.INVALID_MARKETPLACE,
-        )
+    marketplace_ids = seller_marketplaces(seller=seller, marketplace_ids=marketplace_ids)
     if options:
         raise InvalidInput(
             _("Report type %(type)s takes no report options.") % {"type": report_type},
