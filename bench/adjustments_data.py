@@ -47,7 +47,7 @@ from sellerdesk.refunds.reasons import AdjustmentReason
 SHIPPING = 4900  # öre, on the first item
 SHIPPED_AFTER = 3600  # seconds from purchase to the shipment confirmation
 CARRIER = "PostNord"
-EVENT_FIELDS = ("id", "order", "kind", "source", "reason", "memo", "data", "created_at")
+EVENT_FIELDS = ("id", "order", "seller", "kind", "source", "reason", "memo", "data", "created_at")
 CHARGE_FIELDS = ("id", "order", "amount", "currency", "event", "created_at")
 CHARGED_ITEM_FIELDS = (
     "id",
@@ -119,6 +119,7 @@ class Adjustment(Kind):
             (
                 shipment,
                 order.pk,
+                order.seller_pk,
                 OrderEvent.Kind.SHIPMENT_CONFIRMED.value,
                 OrderEvent.Source.FEED.value,
                 "",
@@ -129,6 +130,7 @@ class Adjustment(Kind):
             (
                 charged,
                 order.pk,
+                order.seller_pk,
                 OrderEvent.Kind.CHARGED.value,
                 OrderEvent.Source.SYSTEM.value,
                 "",

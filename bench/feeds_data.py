@@ -104,6 +104,7 @@ class Item:
 @dataclass(frozen=True)
 class NewOrder:
     pk: int
+    seller_pk: int
     amazon_order_id: str
     purchased: int  # epoch seconds
     total: int  # öre
@@ -257,6 +258,7 @@ def generate(*, kind: Kind, orders: int, feeds: int, sellers: int, directory: Pa
                 )
             order = NewOrder(
                 pk=pk,
+                seller_pk=shop.seller.pk,
                 amazon_order_id=f"{digits[:3]}-{digits[3:10]}-{digits[10:]}",
                 purchased=dates[index],
                 total=kind.total(lines),

@@ -92,7 +92,18 @@ GENERATED_ORDER_FIELDS = (
     "buyer_cancel_reason",
     "rate_cancelled",
 )
-EVENT_FIELDS = ("id", "order", "kind", "source", "actor", "reason", "memo", "data", "created_at")
+EVENT_FIELDS = (
+    "id",
+    "order",
+    "seller",
+    "kind",
+    "source",
+    "actor",
+    "reason",
+    "memo",
+    "data",
+    "created_at",
+)
 ITEM_FIELDS = (
     "id",
     "order",
@@ -299,13 +310,14 @@ class _Rows:
                 _money(total),
                 shop.seller.marketplace_id,
                 "SEK",
-                *self._cancellation(pk, status, purchased, cancelled, events),
+                *self._cancellation(pk, shop.seller.pk, status, purchased, cancelled, events),
             )
         )
 
     def _cancellation(
         self,
         order_pk: int,
+        seller_pk: int,
         status: OrderStatus,
         purchased: int,
         cancelled: list[dict[str, object]],
@@ -331,6 +343,7 @@ class _Rows:
             (
                 self.event_pk,
                 order_pk,
+                seller_pk,
                 OrderEvent.Kind.CANCELLED.value,
                 rng.choice(_SOURCES).value,
                 None,

@@ -80,6 +80,7 @@ class UnitCancellations:
         self.changed(order)
         event = OrderEvent(
             order=order,
+            seller_id=order.seller_id,
             kind=OrderEvent.Kind.CANCELLED,
             source=source,
             feed=feed,

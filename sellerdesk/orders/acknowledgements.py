@@ -50,6 +50,7 @@ def orders_acknowledge(
             changed[order.pk] = order
             event = OrderEvent(
                 order=order,
+                seller_id=order.seller_id,
                 kind=OrderEvent.Kind.ACKNOWLEDGED,
                 source=OrderEvent.Source.FEED,
                 feed=feed,

@@ -51,6 +51,7 @@ def order_event_record(
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,
+        seller_id=order.seller_id,
         kind=kind,
         source=source,
         actor=actor,

@@ -378,6 +378,7 @@ def _apply(
     line_reasons = {line.reason for line, _item in new}
     event = OrderEvent(
         order=order,
+        seller_id=order.seller_id,
         kind=OrderEvent.Kind.REFUNDED,
         source=source,
         feed=feed,

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sellerdesk.web import (
+    activity_views,
     feed_views,
     inventory_views,
     metrics_views,
@@ -48,6 +49,11 @@ inventory_patterns = [
     path("<path:sku>/", inventory_views.ledger, name="ledger"),
 ]
 
+activity_patterns = [
+    path("", activity_views.activity, name="list"),
+    path("export.csv", activity_views.activity_export, name="export"),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links to.
@@ -68,4 +74,5 @@ urlpatterns = [
     path("metrics/", include((metrics_patterns, "metrics"))),
     path("inventory/", include((inventory_patterns, "inventory"))),
     path("reports/", include((reports_patterns, "reports"))),
+    path("activity/", include((activity_patterns, "activity"))),
 ]
