@@ -53,12 +53,16 @@ def signed_in_session_touch(request: HttpRequest) -> None:
     request.session[_SEEN] = [key, now.timestamp()]
 
 
-def signed_in_session_end(*, user: User, session_id: int) -> bool:
-    """Signs one of the user's sessions out; False when the user has no such session (another
-    user's is the same as none)."""
+def signed_in_session_end(*, user: User, session_id: int, current_key: str | None) -> bool:
+    """Signs one of the user's other sessions out; False when the user has no such other
+    session (another user's is the same as none; the current one signs out by signing out)."""
     if not 0 < session_id <= _BIGINT_MAX:
         return False
-    keys = SignedInSession.objects.filter(pk=session_id, user=user).values("session_id")
+    keys = (
+        SignedInSession.objects.filter(pk=session_id, user=user)
+        .exclude(session_id=current_key)
+        .values("session_id")
+    )
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
     return deleted > 0
 

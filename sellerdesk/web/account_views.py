@@ -126,7 +126,9 @@ def two_step_off(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_sign_out(request: HttpRequest, session_id: int) -> HttpResponse:
-    if signed_in_session_end(user=_user(request), session_id=session_id):
+    if signed_in_session_end(
+        user=_user(request), session_id=session_id, current_key=request.session.session_key
+    ):
         messages.success(request, _("That session is signed out."))
     else:
         messages.error(request, _("That session was not found; it may be signed out already."))

@@ -84,13 +84,19 @@ def test_another_users_session_cannot_be_signed_out(seller, seller_user):
     theirs = sign_in(other, "Their browser")
     mine = sign_in(seller_user, "My browser")
 
-    # When the user names the other user's session (or one that does not exist)
-    for session_id in (row_of(other, "Their browser").pk, 9223372036854775807):
+    # When the user names the other user's session, one that does not exist, or the user's
+    # own current one
+    for session_id in (
+        row_of(other, "Their browser").pk,
+        9223372036854775807,
+        row_of(seller_user, "My browser").pk,
+    ):
         response = mine.post(reverse("account:session_sign_out", args=[session_id]), follow=True)
 
         # Then it is not found, and nothing is signed out
         assert "Sessionen hittades inte" in response.content.decode()
     assert theirs.get(reverse("orders:manage")).status_code == 200
+    assert mine.get(reverse("orders:manage")).status_code == 200
     assert SignedInSession.objects.count() == 2
 
 
