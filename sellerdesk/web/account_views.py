@@ -67,7 +67,7 @@ def two_step_setup(request: HttpRequest) -> HttpResponse:
     key = request.session.get(_SETUP_KEY)
     if not isinstance(key, str):
         key = request.session[_SETUP_KEY] = totp_key_new()
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = two_step_enable(user=user, key=key, code=form.cleaned_data["code"])

@@ -71,7 +71,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     user, pending = found
     credentials = {"username": user.get_username()}
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if AxesProxyHandler.is_locked(request, credentials):
             return get_lockout_response(request, None, credentials)
