@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "sellerdesk.core",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sellerdesk.accounts",
     "sellerdesk.catalog",
     "sellerdesk.orders",
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sellerdesk.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sellerdesk.accounts.middleware.SignedInSessionMiddleware",
+    "sellerdesk.accounts.middleware.TwoStepSetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,6 +176,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions are rows in the database, so that every web host sees them and a user can sign any
+# of them out (accounts/sessions.py); two weeks, or until signed out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Two-step sign-in (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Seller Desk"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orders:manage"
 LOGOUT_REDIRECT_URL = "login"

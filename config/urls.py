@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from sellerdesk.api import documents, lwa
 from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
 
 urlpatterns = [
+    # The admin signs in through the site's own sign-in, with its second step and throttling.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Login with Amazon's token endpoint and the Selling Partner API live at the server root, as

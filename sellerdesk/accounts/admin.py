@@ -7,7 +7,8 @@ from sellerdesk.core.admin import ReadOnlyAdmin
 
 @admin.register(Seller)
 class SellerAdmin(admin.ModelAdmin):
-    list_display = ["name", "merchant_token", "marketplace_id", "created_at"]
+    list_display = ["name", "merchant_token", "marketplace_id", "two_step_required", "created_at"]
+    list_filter = ["two_step_required"]
     search_fields = ["name", "merchant_token"]
 
 

@@ -15,6 +15,8 @@ class Seller(models.Model):
     # When the seller's users were last emailed that the cancellation rate rose above the
     # target; cleared when a check finds it under the target again (metrics/alerts.py).
     rate_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    # The seller's users must sign in with two steps (accounts/two_step.py decides who).
+    two_step_required = models.BooleanField(_("two-step sign-in required"), default=False)
 
     class Meta:
         verbose_name = _("seller")
@@ -37,6 +39,30 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
     )
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser of a user: Django's session row with where and when it signed in.
+
+    It is deleted with that session row (sign-out, a key cycled at sign-in, expiry swept by
+    clearsessions), so a listed session is one that can still be used."""
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="signed_in"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("signed in at"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="signedin_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class DeveloperApplication(models.Model):

@@ -1,8 +1,9 @@
 """Reads of sellers and their users."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.models import Seller, SignedInSession, User
 from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 
 
@@ -24,3 +25,12 @@ def seller_marketplaces(*, seller: Seller, marketplace_ids: list[str] | None) ->
             code=ErrorCode.INVALID_MARKETPLACE,
         )
     return marketplace_ids
+
+
+def signed_in_session_list(*, user: User) -> list[SignedInSession]:
+    """The user's signed-in sessions that can still be used, the most recently seen first."""
+    return list(
+        SignedInSession.objects.filter(user=user, session__expire_date__gt=timezone.now()).order_by(
+            "-last_seen_at", "-pk"
+        )
+    )

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sellerdesk.web import (
+    account_views,
     activity_views,
     feed_views,
     inventory_views,
@@ -11,7 +12,7 @@ from sellerdesk.web import (
     selection_views,
     views,
 )
-from sellerdesk.web.forms import LoginForm
+from sellerdesk.web.sign_in_views import SignInView, sign_in_code
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
@@ -54,20 +55,31 @@ activity_patterns = [
     path("export.csv", activity_views.activity_export, name="export"),
 ]
 
+account_patterns = [
+    path("security/", account_views.security, name="security"),
+    path("security/two-step/", account_views.two_step_setup, name="two_step_setup"),
+    path("security/two-step/off/", account_views.two_step_off, name="two_step_off"),
+    path("security/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
+    path(
+        "security/sessions/<int:session_id>/sign-out/",
+        account_views.session_sign_out,
+        name="session_sign_out",
+    ),
+    path(
+        "security/sessions/sign-out-others/",
+        account_views.sessions_sign_out_others,
+        name="sessions_sign_out_others",
+    ),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", views.favicon, name="favicon"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
+    path("login/code/", sign_in_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include((account_patterns, "account"))),
     path("language/", views.set_language, name="set_language"),
     path("orders/", include((orders_patterns, "orders"))),
     path("files/", include((feeds_patterns, "feeds"))),
