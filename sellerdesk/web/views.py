@@ -40,7 +40,7 @@ from sellerdesk.orders.selectors import (
     outbound_email_get,
 )
 from sellerdesk.orders.services import order_confirm_shipment
-from sellerdesk.orders.status import can_cancel, can_ship, is_late
+from sellerdesk.orders.status import can_cancel, can_ship
 from sellerdesk.refunds.adjustments import order_adjust
 from sellerdesk.refunds.selectors import (
     left_to_refund,
@@ -50,6 +50,7 @@ from sellerdesk.refunds.selectors import (
 )
 from sellerdesk.web.cancel_previews import order_cancel_previews
 from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilterForm
+from sellerdesk.web.order_rows import order_rows
 from sellerdesk.web.refund_forms import RefundForm
 
 View = Callable[..., HttpResponseBase]
@@ -91,7 +92,6 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("cursor", None)
     params.pop("before", None)
-    now = timezone.now()
     counts = order_counts(seller=seller)
     return render(
         request,
@@ -99,15 +99,7 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [
-                (
-                    order,
-                    can_cancel(order.status),
-                    can_ship(order.status),
-                    is_late(status=order.status, latest_ship_date=order.latest_ship_date, now=now),
-                )
-                for order in page.orders
-            ],
+            "rows": order_rows(page.orders, now=timezone.now()),
             "filters": filters,
             "tabs": _status_tabs(counts),
             "late_count": counts.late,

@@ -1,11 +1,11 @@
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
-from django.utils import formats
 
 from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.orders.models import OrderStatus
 from sellerdesk.refunds.reasons import adjustment_reason_name
+from sellerdesk.web.numbers import Numbers
 
 register = template.Library()
 
@@ -30,14 +30,5 @@ def order_status_label(status: str) -> str:
 
 @register.filter
 def money(amount: Decimal | str | None, currency: str = "") -> str:
-    """An amount as the reader's language writes it, with two decimals and grouped thousands:
-    1 430,00 SEK in Swedish, 1,430.00 SEK in English. Takes a Decimal or the decimal string an
-    event's data holds."""
-    if amount is None or amount == "":
-        return ""
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return str(amount)
-    text = formats.number_format(value, 2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}" if currency else text
+    """An amount as the reader's language writes it (Numbers.money)."""
+    return Numbers.current().money(amount, currency)
