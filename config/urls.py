@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sellerdesk.api import documents, lwa
-from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
+from sellerdesk.api.urls import api, notificationsapi, ordersapi, reportsapi, spapi
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("orders/v0/", ordersapi.urls),
     # Before the web pages, whose /reports/ is the Reports page.
     path("reports/2021-06-30/", reportsapi.urls),
+    path("notifications/v1/", notificationsapi.urls),
     path("developer/", include("sellerdesk.web.developer_urls")),
     path("", include("sellerdesk.web.urls")),
 ]
