@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.tasks import TaskResultStatus
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from sellerdesk.core.workers import current_worker_id, live_worker_ids
@@ -157,7 +157,9 @@ def _deliver(delivery: Delivery) -> tuple[str, datetime.datetime | None]:
     body = delivery.body.encode()
     status: int | None = None
     try:
-        target = webhook_target(destination.url)
+        # The error recorded on the row reads the same whatever language the worker runs in.
+        with translation.override("en"):
+            target = webhook_target(destination.url)
         status = _post(
             target,
             body=body,
