@@ -96,6 +96,7 @@ openapi: $(STAMP)
 	$(PY) manage.py openapi_snapshot feeds > docs/openapi-spapi.json
 	$(PY) manage.py openapi_snapshot orders > docs/openapi-orders.json
 	$(PY) manage.py openapi_snapshot reports > docs/openapi-reports.json
+	$(PY) manage.py openapi_snapshot notifications > docs/openapi-notifications.json
 
 clean:
 	rm -rf $(VENV) var

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sellerdesk.notifications",
     "sellerdesk.feeds",
     "sellerdesk.reports",
+    "sellerdesk.webhooks",
     "sellerdesk.metrics",
     "sellerdesk.api",
     "sellerdesk.web",
@@ -227,7 +228,7 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "email", "feeds", "reports"],
+        "QUEUES": ["default", "email", "feeds", "reports", "webhooks"],
     }
 }
 
@@ -265,6 +266,15 @@ EMAIL_MESSAGE_ID_DOMAIN = os.environ.get("EMAIL_MESSAGE_ID_DOMAIN", "sellerdesk.
 # A server that is down is probed instead, and uses up no attempts (docs/email.md).
 EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "30"))
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
+
+# Webhooks (docs/notifications.md). A destination's URL must be https and name a public address;
+# WEBHOOKS_ALLOW_PRIVATE_ADDRESSES lets it be http and name loopback, private or link-local ones
+# (a receiver on the same machine or LAN). A failed delivery is tried again after base *
+# 2**(attempt-1) seconds, at most an hour; a destination whose deliveries have failed for
+# WEBHOOKS_DISABLE_AFTER_HOURS is disabled and the seller's users are emailed.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOKS_RETRY_BASE_SECONDS", "30"))
+WEBHOOKS_DISABLE_AFTER_HOURS = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_HOURS", "24"))
 
 # The marketplace's own calls (checkout) authenticate with this operator token.
 MARKETPLACE_API_TOKEN = os.environ.get("MARKETPLACE_API_TOKEN", "demo-marketplace-token")

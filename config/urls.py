@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sellerdesk.api import documents, lwa
-from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
+from sellerdesk.api.urls import api, notificationsapi, ordersapi, reportsapi, spapi
 
 urlpatterns = [
     # The admin signs in through the site's own sign-in, with its second step and throttling.
@@ -26,6 +26,7 @@ urlpatterns = [
     path("orders/v0/", ordersapi.urls),
     # Before the web pages, whose /reports/ is the Reports page.
     path("reports/2021-06-30/", reportsapi.urls),
+    path("notifications/v1/", notificationsapi.urls),
     path("developer/", include("sellerdesk.web.developer_urls")),
     path("", include("sellerdesk.web.urls")),
 ]

@@ -15,13 +15,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from sellerdesk.accounts.models import Seller
-from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
+from sellerdesk.api.urls import api, notificationsapi, ordersapi, reportsapi, spapi
+from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.reports.generation import report_generate
 from sellerdesk.reports.models import Report, ReportType
 from sellerdesk.reports.services import report_create
+from sellerdesk.webhooks.models import Delivery
+from sellerdesk.webhooks.services import destination_create, subscription_create
 from tests.api.conftest import access_token, make_feed, register
 from tests.factories import make_listing, make_order
 
@@ -55,7 +58,7 @@ def routes(
 
 def api_parameter_names() -> set[str]:
     names = set()
-    for schema in (api, spapi, ordersapi, reportsapi):
+    for schema in (api, spapi, ordersapi, reportsapi, notificationsapi):
         for path in schema.get_openapi_schema()["paths"].values():
             for operation in path.values():
                 names |= {parameter["name"] for parameter in operation.get("parameters", [])}
@@ -87,7 +90,7 @@ def fill(route: str, values: dict[str, str], hostile: str | None, target: str | 
 
 
 @pytest.fixture
-def valid(seller: Seller, seller_user) -> dict[str, str]:
+def valid(seller: Seller, seller_user, settings) -> dict[str, str]:
     """A real value for every path parameter, so that hostile query values reach the views."""
     listing = make_listing(seller)
     order = make_order(seller, (listing, 1))
@@ -105,6 +108,19 @@ def valid(seller: Seller, seller_user) -> dict[str, str]:
     report = Report.objects.select_related("document").get(pk=report.pk)
     assert report.document is not None
     credentials = register(seller)
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    destination = destination_create(
+        seller=seller, application=credentials.application, name="Lagret", url="http://127.0.0.1:9/"
+    )
+    subscription = subscription_create(
+        seller=seller,
+        application=credentials.application,
+        notification_type="ORDER_CHANGE",
+        destination_id=destination.destination_id,
+        payload_version="1.0",
+    )
+    order_buyer_cancel_request(amazon_order_id=order.amazon_order_id, reason="Ångrade mig")
+    delivery = Delivery.objects.get()
     return {
         "order_id": order.amazon_order_id,
         "orderId": order.amazon_order_id,
@@ -121,6 +137,11 @@ def valid(seller: Seller, seller_user) -> dict[str, str]:
         "application_id": str(credentials.application.pk),
         "signed": "x",
         "token": access_token(credentials),
+        "destination_id": destination.destination_id,
+        "destinationId": destination.destination_id,
+        "notification_id": delivery.notification_id,
+        "notificationType": "ORDER_CHANGE",
+        "subscriptionId": subscription.subscription_id,
     }
 
 

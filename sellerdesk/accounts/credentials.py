@@ -125,10 +125,12 @@ def application_revoke(*, seller: Seller, application_id: int) -> DeveloperAppli
 
 
 def access_token_grant(
-    *, client_id: str, client_secret: str, refresh_token: str
+    *, client_id: str, client_secret: str, refresh_token: str | None
 ) -> tuple[str, int]:
     """Exchange the application's credentials for an access token; returns it and its lifetime
-    in seconds."""
+    in seconds. Without a refresh token, the grant of a grantless operation (LWA's
+    client_credentials, for the Notifications API): an application acts for its one seller
+    either way."""
     now = timezone.now()
     with transaction.atomic():
         # Locked so that a rotation or revocation in flight is seen before a token is issued.
@@ -141,7 +143,9 @@ def access_token_grant(
             or not _matches(client_secret, application.client_secret_hash)
         ):
             raise InvalidClient("Client authentication failed")
-        if not _matches(refresh_token, application.refresh_token_hash):
+        if refresh_token is not None and not _matches(
+            refresh_token, application.refresh_token_hash
+        ):
             raise InvalidGrant("The request has an invalid grant parameter : refresh_token")
         access_token = _new_access_token()
         AccessToken.objects.create(

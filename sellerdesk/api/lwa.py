@@ -19,6 +19,9 @@ from sellerdesk.accounts.credentials import (
 from sellerdesk.accounts.models import Seller
 
 GRANT_PARAMETERS = ("refresh_token", "client_id", "client_secret")
+# Grantless operations (SP-API's Notifications destinations) take a token of the
+# client_credentials grant with this scope.
+GRANTLESS_SCOPES = {"sellingpartnerapi::notifications"}
 
 
 @csrf_exempt
@@ -30,34 +33,37 @@ def token(request: HttpRequest) -> JsonResponse:
     grant_type = data.get("grant_type", "")
     if not grant_type:
         return _error("invalid_request", "The request is missing a required parameter : grant_type")
-    if grant_type != "refresh_token":
+    if grant_type not in {"refresh_token", "client_credentials"}:
         return _error(
             "unsupported_grant_type",
             "The authorization grant type is not supported by the authorization server",
         )
-    for name in GRANT_PARAMETERS:
+    required = (
+        GRANT_PARAMETERS if grant_type == "refresh_token" else ("scope", *GRANT_PARAMETERS[1:])
+    )
+    for name in required:
         if not data.get(name):
             return _error(
                 "invalid_request", f"The request is missing a required parameter : {name}"
             )
+    if grant_type == "client_credentials" and data["scope"] not in GRANTLESS_SCOPES:
+        return _error("invalid_scope", "The request has an invalid parameter : scope")
     try:
         access_token, expires_in = access_token_grant(
             client_id=data["client_id"],
             client_secret=data["client_secret"],
-            refresh_token=data["refresh_token"],
+            refresh_token=data["refresh_token"] if grant_type == "refresh_token" else None,
         )
     except (InvalidClient, InvalidGrant) as error:
         return _error(error.code, error.message)
-    return _no_store(
-        JsonResponse(
-            {
-                "access_token": access_token,
-                "token_type": "bearer",
-                "expires_in": expires_in,
-                "refresh_token": data["refresh_token"],
-            }
-        )
-    )
+    answer: dict[str, object] = {
+        "access_token": access_token,
+        "token_type": "bearer",
+        "expires_in": expires_in,
+    }
+    if grant_type == "refresh_token":
+        answer["refresh_token"] = data["refresh_token"]
+    return _no_store(JsonResponse(answer))
 
 
 def _parameters(request: HttpRequest) -> dict[str, str] | None:
@@ -70,7 +76,7 @@ def _parameters(request: HttpRequest) -> dict[str, str] | None:
         if not isinstance(body, dict):
             return None
         return {key: value for key, value in body.items() if isinstance(value, str)}
-    return {key: request.POST.get(key, "") for key in ("grant_type", *GRANT_PARAMETERS)}
+    return {key: request.POST.get(key, "") for key in ("grant_type", "scope", *GRANT_PARAMETERS)}
 
 
 def _error(error: str, description: str) -> JsonResponse:

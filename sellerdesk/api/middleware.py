@@ -22,7 +22,14 @@ from sellerdesk.api.errors import error_body
 logger = logging.getLogger(__name__)
 
 # The routes that answer in the SP-API JSON error shape (config/urls.py).
-API_PREFIXES = ("/api/", "/auth/o2/", "/feeds/", "/orders/v0/", "/reports/2021-06-30/")
+API_PREFIXES = (
+    "/api/",
+    "/auth/o2/",
+    "/feeds/",
+    "/orders/v0/",
+    "/reports/2021-06-30/",
+    "/notifications/v1/",
+)
 # Bodies that are documents, stored as bytes: their content is the feed's to judge.
 DOCUMENT_PREFIX = "/feeds/documents/"
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -1,13 +1,14 @@
-"""Four ninja APIs.
+"""Five ninja APIs.
 
 `api` is Seller Desk's own API under /api/. `spapi` speaks the Selling Partner API's Feeds
 2021-06-30: mounted at /feeds/2021-06-30/, its paths are SP-API's, it takes the access token of
 the token exchange in x-amz-access-token, and it answers in English, as SP-API does. `ordersapi`
 does the same for the Orders API v0, mounted at /orders/v0/, and `reportsapi` for the Reports
-API 2021-06-30, mounted at /reports/2021-06-30/. Like SP-API, which publishes one OpenAPI model
+API 2021-06-30, mounted at /reports/2021-06-30/, and `notificationsapi` for Notifications v1,
+mounted at /notifications/v1/. Like SP-API, which publishes one OpenAPI model
 per API section, each has its own schema (/feeds/2021-06-30/openapi.json,
-/orders/v0/openapi.json, /reports/2021-06-30/openapi.json). /api/docs shows one document with
-the operations of all four."""
+/orders/v0/openapi.json, /reports/2021-06-30/openapi.json, /notifications/v1/openapi.json).
+/api/docs shows one document with the operations of all five."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -23,6 +24,7 @@ from sellerdesk.api.errors import error_body, register_error_handlers
 from sellerdesk.api.feeds import router as feeds_router
 from sellerdesk.api.lwa import SellingPartnerAccessToken
 from sellerdesk.api.marketplace import router as marketplace_router
+from sellerdesk.api.notifications import router as notifications_router
 from sellerdesk.api.orders import router as orders_router
 from sellerdesk.api.reports import router as reports_router
 from sellerdesk.api.throttling import with_usage_plans
@@ -124,11 +126,27 @@ reportsapi = selling_partner_api(
     namespace="reportsapi",
 )
 reportsapi.add_router("", reports_router)
-SELLING_PARTNER_SECTIONS = (spapi, ordersapi, reportsapi)
+
+
+notificationsapi = selling_partner_api(
+    title="Seller Desk: Selling Partner API for Notifications",
+    version="v1",
+    description=(
+        "Wire-compatible with the Selling Partner API's Notifications v1, for ORDER_CHANGE,"
+        " FEED_PROCESSING_FINISHED and REPORT_PROCESSING_FINISHED, delivered to an HTTPS"
+        " webhook (resourceSpecification.webhook), signed with HMAC-SHA256"
+        " (docs/notifications.md). Get an access token from POST /auth/o2/token (as Login with"
+        " Amazon: a refresh token, or client_credentials with the scope"
+        " sellingpartnerapi::notifications) and send it in x-amz-access-token."
+    ),
+    namespace="notificationsapi",
+)
+notificationsapi.add_router("", notifications_router)
+SELLING_PARTNER_SECTIONS = (spapi, ordersapi, reportsapi, notificationsapi)
 
 
 def combined_openapi_schema() -> dict[str, Any]:
-    """The four APIs in one OpenAPI document: `api`'s, with the paths and components of the
+    """The five APIs in one OpenAPI document: `api`'s, with the paths and components of the
     Selling Partner API's sections. A component that two of them share (the SP-API error list,
     the access token) is one model, so it is the same under its one name."""
     own = api.get_openapi_schema()

@@ -43,8 +43,9 @@ def _plan(rate: str, burst: int) -> UsagePlan:
     return UsagePlan(Decimal(rate), burst)
 
 
-# SP-API's published defaults (Orders v0, Feeds 2021-06-30, Reports 2021-06-30). cancelOrder is
-# Seller Desk's own; it has confirmShipment's plan, the other write on one order.
+# SP-API's published defaults (Orders v0, Feeds 2021-06-30, Reports 2021-06-30, Notifications
+# v1). cancelOrder is Seller Desk's own; it has confirmShipment's plan, the other write on one
+# order.
 DEFAULT_PLANS: dict[str, UsagePlan] = {
     # Orders v0
     "getOrders": _plan("0.0167", 20),
@@ -75,6 +76,15 @@ DEFAULT_PLANS: dict[str, UsagePlan] = {
     "getReportSchedule": _plan("0.0222", 10),
     "cancelReportSchedule": _plan("0.0222", 10),
     "getReportDocument": _plan("0.0167", 15),
+    # Notifications v1
+    "createDestination": _plan("1", 5),
+    "getDestinations": _plan("1", 5),
+    "getDestination": _plan("1", 5),
+    "deleteDestination": _plan("1", 5),
+    "createSubscription": _plan("1", 5),
+    "getSubscription": _plan("1", 5),
+    "getSubscriptionById": _plan("1", 5),
+    "deleteSubscriptionById": _plan("1", 5),
 }
 
 

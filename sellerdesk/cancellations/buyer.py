@@ -25,6 +25,12 @@ from sellerdesk.core.errors import (
 from sellerdesk.orders.models import Order, OrderEvent
 from sellerdesk.orders.services import order_event_record
 from sellerdesk.orders.status import Action, transition_check
+from sellerdesk.webhooks.kinds import OrderChangeType
+from sellerdesk.webhooks.order_change import (
+    BUYER_REQUESTED_CANCEL,
+    OrderChange,
+    order_changes_queue,
+)
 
 # The marketplace lets a buyer cancel alone for 30 minutes after the purchase, this moment
 # included; after that the buyer can only ask the seller to cancel.
@@ -82,6 +88,17 @@ def order_buyer_cancel_request(*, amazon_order_id: str, reason: str) -> Order:
             kind=OrderEvent.Kind.BUYER_CANCEL_REQUESTED,
             source=OrderEvent.Source.BUYER,
             data={"buyer_cancel_reason": reason},
+        )
+        order_changes_queue(
+            [
+                OrderChange(
+                    order=order,
+                    items=list(order.items.all()),
+                    change_type=OrderChangeType.BUYER_REQUESTED_CHANGE,
+                    reason=BUYER_REQUESTED_CANCEL,
+                    time=now,
+                )
+            ]
         )
     return order
 

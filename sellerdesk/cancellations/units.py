@@ -26,6 +26,8 @@ from sellerdesk.notifications.services import outbound_emails_queue
 from sellerdesk.orders.models import Order, OrderEvent, OrderItem, OrderStatus
 from sellerdesk.orders.quantities import unshipped_units
 from sellerdesk.orders.status import Action, derive_status, transition_check
+from sellerdesk.webhooks.kinds import OrderChangeType
+from sellerdesk.webhooks.order_change import OrderChange, order_changes_queue
 
 
 @dataclass
@@ -38,6 +40,8 @@ class UnitCancellations:
     orders: dict[int, Order] = field(default_factory=dict)
     events: list[OrderEvent] = field(default_factory=list)
     restocks: list[tuple[OrderEvent, Counter[int]]] = field(default_factory=list)
+    # Every item of each cancelled order, for the ORDER_CHANGE notification's summary.
+    order_items: dict[int, list[OrderItem]] = field(default_factory=dict)
 
     def cancel(
         self,
@@ -97,6 +101,7 @@ class UnitCancellations:
         )
         self.events.append(event)
         self.restocks.append((event, by_listing))
+        self.order_items[order.pk] = items
         return event
 
     def changed(self, order: Order) -> None:
@@ -106,7 +111,8 @@ class UnitCancellations:
         self.orders[order.pk] = order
 
     def write(self) -> None:
-        """Items, orders, events, the buyer emails and rate alerts, then the stock."""
+        """Items, orders, events, the buyer emails, rate alerts and ORDER_CHANGE notifications,
+        then the stock."""
         rows_update(OrderItem, self.items.values(), ["quantity_cancelled"])
         rows_update(Order, self.orders.values(), ["status", "last_update_date", "rate_cancelled"])
         if not self.events:
@@ -115,6 +121,18 @@ class UnitCancellations:
         if self.email is not None:
             outbound_emails_queue(events=self.events, kind=self.email)
         rate_alert_check_queue(events=self.events)
+        order_changes_queue(
+            [
+                OrderChange(
+                    order=event.order,
+                    items=self.order_items[event.order.pk],
+                    change_type=OrderChangeType.ORDER_STATUS_CHANGE,
+                    reason=event.reason,
+                    time=event.created_at,
+                )
+                for event in self.events
+            ]
+        )
         listings_stock_change(
             changes=[
                 restock_change(

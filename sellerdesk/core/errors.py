@@ -126,6 +126,18 @@ class ErrorCode(StrEnum):
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
+    # Notifications: destinations, subscriptions, deliveries.
+    DESTINATION_NOT_FOUND = "destination_not_found"
+    DESTINATION_IN_USE = "destination_in_use"
+    INVALID_DESTINATION = "invalid_destination"
+    WEBHOOK_URL_REFUSED = "webhook_url_refused"
+    UNSUPPORTED_NOTIFICATION_TYPE = "unsupported_notification_type"
+    INVALID_PAYLOAD_VERSION = "invalid_payload_version"
+    INVALID_EVENT_FILTER = "invalid_event_filter"
+    SUBSCRIPTION_NOT_FOUND = "subscription_not_found"
+    SUBSCRIPTION_EXISTS = "subscription_exists"
+    NOTIFICATION_NOT_FOUND = "notification_not_found"
+
 
 class ApplicationError(Exception):
     code = ErrorCode.APPLICATION_ERROR

@@ -128,6 +128,16 @@ _INVALID_MESSAGE = (
     ErrorCode.DUPLICATE_ORDER_ITEM,
     ErrorCode.INVALID_IDEMPOTENCY_KEY,
     ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ErrorCode.DESTINATION_NOT_FOUND,
+    ErrorCode.DESTINATION_IN_USE,
+    ErrorCode.INVALID_DESTINATION,
+    ErrorCode.WEBHOOK_URL_REFUSED,
+    ErrorCode.UNSUPPORTED_NOTIFICATION_TYPE,
+    ErrorCode.INVALID_PAYLOAD_VERSION,
+    ErrorCode.INVALID_EVENT_FILTER,
+    ErrorCode.SUBSCRIPTION_NOT_FOUND,
+    ErrorCode.SUBSCRIPTION_EXISTS,
+    ErrorCode.NOTIFICATION_NOT_FOUND,
 )
 # The result code of each error that a service refuses a feed's message with: every ErrorCode.
 PROBLEMS: Mapping[ErrorCode, MessageProblem] = {

@@ -47,6 +47,7 @@ from sellerdesk.metrics.rates import (
     cancellation_rate_after,
     crosses_target,
 )
+from sellerdesk.webhooks.processing_finished import feed_finished_queue
 
 logger = logging.getLogger(__name__)
 
@@ -262,13 +263,17 @@ def _store_report(
             document = feed_result_document_create(
                 seller=feed.seller, content_type=content_type, content=report
             )
+            feed.result_document = document
+            feed.processing_status = status
+            feed.processing_end_time = timezone.now()
             Feed.objects.filter(pk=feed.pk).update(
                 result_document=document,
                 processing_status=status,
-                processing_end_time=timezone.now(),
+                processing_end_time=feed.processing_end_time,
                 fatal_code=feed.fatal_code,
                 fatal_description=feed.fatal_description,
             )
+            feed_finished_queue(feed=feed, seller=feed.seller)
 
 
 def feeds_recover() -> int:

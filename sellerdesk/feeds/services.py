@@ -16,6 +16,7 @@ from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, N
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES
 from sellerdesk.feeds.models import Feed, FeedDocument, new_report_document_id
+from sellerdesk.webhooks.processing_finished import feed_finished_queue
 
 UPLOAD_URL_LIFETIME = datetime.timedelta(minutes=5)
 
@@ -179,4 +180,5 @@ def feed_cancel(*, seller: Seller, feed_id: str) -> Feed:
         feed.processing_status = Feed.Status.CANCELLED
         feed.processing_end_time = timezone.now()
         feed.save(update_fields=["processing_status", "processing_end_time"])
+        feed_finished_queue(feed=feed, seller=seller)
     return feed

@@ -5,6 +5,7 @@ get the cancellation rate alert."""
 import logging
 import os
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -60,18 +61,30 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
 
 
 def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[OutboundEmail]:
-    """Queue the alert that the cancellation rate is above the target to each of the seller's
-    active users with an email address, in the user's language. Call inside the transaction
-    that records the alert."""
+    """Queue the alert that the cancellation rate is above the target. Call inside the
+    transaction that records the alert."""
+    return seller_emails_queue(
+        seller=seller,
+        kind=OutboundEmail.Kind.RATE_ABOVE_TARGET,
+        message=lambda language: rate_alert_message(seller=seller, rate=rate, language=language),
+    )
+
+
+def seller_emails_queue(
+    *, seller: Seller, kind: str, message: Callable[[str], tuple[str, Bodies]]
+) -> list[OutboundEmail]:
+    """Queue an email of kind to each of the seller's active users with an email address, in
+    the user's language: `message(language)` gives its subject and bodies, rendered now. Call
+    inside the transaction of what it reports."""
     now = timezone.now()
     sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
     emails = []
     for user in seller.users.filter(is_active=True).exclude(email="").order_by("pk"):
-        subject, bodies = rate_alert_message(seller=seller, rate=rate, language=user.language)
+        subject, bodies = message(user.language)
         emails.append(
             OutboundEmail(
                 seller=seller,
-                kind=OutboundEmail.Kind.RATE_ABOVE_TARGET,
+                kind=kind,
                 language=user.language,
                 to_address=user.email,
                 from_address=sender,

@@ -18,6 +18,7 @@ from sellerdesk.feeds.services import feed_result_document_create
 from sellerdesk.reports.flat import DataRange, write_flat_report
 from sellerdesk.reports.kinds import report_kind
 from sellerdesk.reports.models import Report
+from sellerdesk.webhooks.processing_finished import report_finished_queue
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +95,17 @@ def _finish(
     document: FeedDocument | None = None,
     rows: int | None = None,
 ) -> None:
-    Report.objects.filter(pk=report.pk).update(
-        processing_status=status,
-        processing_end_time=timezone.now(),
-        document=document,
-        rows=rows,
-    )
+    report.processing_status = status
+    report.processing_end_time = timezone.now()
+    report.document = document
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(
+            processing_status=status,
+            processing_end_time=report.processing_end_time,
+            document=document,
+            rows=rows,
+        )
+        report_finished_queue(report=report, seller=report.seller)
 
 
 def reports_recover() -> int:

@@ -12,6 +12,7 @@ from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, N
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.reports.kinds import REPORT_KINDS
 from sellerdesk.reports.models import Report
+from sellerdesk.webhooks.processing_finished import report_finished_queue
 
 
 def report_create(
@@ -80,4 +81,5 @@ def report_cancel(*, seller: Seller, report_id: str) -> Report:
         report.processing_status = Report.Status.CANCELLED
         report.processing_end_time = timezone.now()
         report.save(update_fields=["processing_status", "processing_end_time"])
+        report_finished_queue(report=report, seller=seller)
     return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sellerdesk.web import developer_views
+from sellerdesk.web import developer_views, notification_views
 
 app_name = "developer"
 
@@ -13,4 +13,15 @@ urlpatterns = [
         name="rotate_secret",
     ),
     path("<int:application_id>/revoke/", developer_views.revoke, name="revoke"),
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/<str:notification_id>/send-again/",
+        notification_views.resend,
+        name="notification_resend",
+    ),
+    path(
+        "notifications/destinations/<str:destination_id>/enable/",
+        notification_views.enable,
+        name="destination_enable",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from sellerdesk.accounts.credentials import application_revoke
 from sellerdesk.accounts.models import AccessToken
 from sellerdesk.api.documents import DOWNLOAD_SALT, UPLOAD_SALT
-from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
+from sellerdesk.api.urls import api, notificationsapi, ordersapi, reportsapi, spapi
 from sellerdesk.feeds.models import Feed, FeedDocument, FeedType
 from sellerdesk.feeds.services import (
     feed_document_create,
@@ -631,10 +631,10 @@ def test_openapi_schema_matches_the_committed_snapshot():
     )
 
 
-def test_api_docs_show_all_four_apis_in_one_document(client):
+def test_api_docs_show_all_five_apis_in_one_document(client):
     sections = [
         json.loads(json.dumps(section.get_openapi_schema()))
-        for section in (api, spapi, ordersapi, reportsapi)
+        for section in (api, spapi, ordersapi, reportsapi, notificationsapi)
     ]
 
     page = client.get("/api/docs")
@@ -653,6 +653,7 @@ def test_api_docs_show_all_four_apis_in_one_document(client):
     assert client.get("/feeds/2021-06-30/openapi.json").json() == sections[1]
     assert client.get("/orders/v0/openapi.json").json() == sections[2]
     assert client.get("/reports/2021-06-30/openapi.json").json() == sections[3]
+    assert client.get("/notifications/v1/openapi.json").json() == sections[4]
 
 
 def test_the_site_root_still_belongs_to_the_web_pages(client):

@@ -21,7 +21,7 @@ from tests.api.conftest import Credentials, register
 URL = "/auth/o2/token"
 
 
-def exchange(credentials: Credentials, **changes: str) -> Any:
+def exchange(credentials: Credentials, **changes: str | None) -> Any:
     form = {
         "grant_type": "refresh_token",
         "refresh_token": credentials.refresh_token,
@@ -71,6 +71,24 @@ def test_exchange_returns_an_hour_long_access_token(credentials, seller):
     assert access_token_application(body["access_token"]) == credentials.application
 
 
+def test_client_credentials_give_a_grantless_token_that_acts_for_the_application(credentials):
+    # Given an application's client id and secret, without its refresh token
+    # When it asks for a token of the grantless scope, as SP-API clients do for destinations
+    response = exchange(
+        credentials,
+        grant_type="client_credentials",
+        scope="sellingpartnerapi::notifications",
+        refresh_token=None,
+    )
+
+    # Then it gets an hour-long access token of the application, with no refresh token
+    assert response.status_code == 200
+    body = response.json()
+    assert body.keys() == {"access_token", "token_type", "expires_in"}
+    assert (body["token_type"], body["expires_in"]) == ("bearer", 3600)
+    assert access_token_application(body["access_token"]) == credentials.application
+
+
 def test_exchange_accepts_a_json_body_too(credentials):
     response = Client().post(
         URL,
@@ -108,9 +126,28 @@ def test_exchange_accepts_a_json_body_too(credentials):
             "The request has an invalid grant parameter : refresh_token",
         ),
         (
-            {"grant_type": "client_credentials"},
+            {"grant_type": "authorization_code"},
             "unsupported_grant_type",
             "The authorization grant type is not supported by the authorization server",
+        ),
+        (
+            {"grant_type": "client_credentials"},
+            "invalid_request",
+            "The request is missing a required parameter : scope",
+        ),
+        (
+            {"grant_type": "client_credentials", "scope": "sellingpartnerapi::migration"},
+            "invalid_scope",
+            "The request has an invalid parameter : scope",
+        ),
+        (
+            {
+                "grant_type": "client_credentials",
+                "scope": "sellingpartnerapi::notifications",
+                "client_secret": "amzn1.oa2-cs.v1.wrong",
+            },
+            "invalid_client",
+            "Client authentication failed",
         ),
         (
             {"grant_type": None},

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sellerdesk.api.urls import api, ordersapi, reportsapi, spapi
+from sellerdesk.api.urls import api, notificationsapi, ordersapi, reportsapi, spapi
 
 # Each API's schema and its committed snapshot under docs/ (`make openapi` writes them all).
 SECTIONS = {
@@ -11,6 +11,7 @@ SECTIONS = {
     "feeds": spapi,  # docs/openapi-spapi.json
     "orders": ordersapi,  # docs/openapi-orders.json
     "reports": reportsapi,  # docs/openapi-reports.json
+    "notifications": notificationsapi,  # docs/openapi-notifications.json
 }
 
 
