@@ -19,17 +19,17 @@ import logging
 import smtplib
 import time
 from contextlib import suppress
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from sellerdesk.core.workers import current_worker_id, live_worker_ids
+from sellerdesk.core.outboxes import outbox_claim, outbox_release_orphans, task_idle
+from sellerdesk.core.workers import current_worker_id
 from sellerdesk.notifications.models import MailServerStatus, OutboundEmail
 from sellerdesk.notifications.rendering import Bodies
 from sellerdesk.notifications.services import outbound_email_bodies
@@ -79,20 +79,8 @@ def outbound_emails_deliver() -> dict[str, int]:
 def outbox_recover() -> int:
     """Release emails claimed by dead workers, and queue a delivery task if anything is due
     and no task would run. Run by every live worker's sweep; returns the emails released."""
-    now = timezone.now()
-    released = (
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING)
-        .exclude(claimed_by__in=live_worker_ids())
-        .update(
-            status=OutboundEmail.Status.PENDING,
-            next_attempt_at=now,
-            lease_expires_at=None,
-            claimed_by="",
-        )
-    )
-    if released:
-        logger.warning("Released %d email(s) claimed by a worker that died.", released)
-    if _delivery_due(now) and not _delivery_task_runnable():
+    released = outbox_release_orphans(OutboundEmail, rows_name="email(s)")
+    if _delivery_due(timezone.now()) and task_idle(_delivery_task()):
         _delivery_queue()
     return released
 
@@ -123,34 +111,21 @@ def _delivery_due(now: datetime.datetime) -> bool:
     return _due(now).exists()
 
 
-def _delivery_task_runnable() -> bool:
-    from sellerdesk.notifications.tasks import deliver_outbound_emails
+def _delivery_task() -> Any:
+    from sellerdesk.notifications.tasks import (
+        deliver_outbound_emails,  # the tasks module imports this one
+    )
 
-    path = deliver_outbound_emails.module_path
-    tasks = DBTaskResult.objects.filter(task_path=path)
-    return tasks.ready().exists() or tasks.filter(status=TaskResultStatus.RUNNING).exists()
+    return deliver_outbound_emails
 
 
 def _delivery_queue() -> None:
-    from sellerdesk.notifications.tasks import deliver_outbound_emails
-
-    deliver_outbound_emails.enqueue()
+    _delivery_task().enqueue()
 
 
 def _claim_due() -> list[OutboundEmail]:
-    now = timezone.now()
-    with transaction.atomic():
-        # Concurrent workers on PostgreSQL each take other rows; SQLite serializes the writers.
-        due = _due(now).select_for_update(skip_locked=True, of=("self",))
-        ids = list(due.values_list("pk", flat=True)[:DELIVERY_BATCH])
-        if not ids:
-            return []
-        OutboundEmail.objects.filter(pk__in=ids).update(
-            status=OutboundEmail.Status.SENDING,
-            attempts=F("attempts") + 1,
-            lease_expires_at=now + SEND_LEASE,
-            claimed_by=current_worker_id(),
-        )
+    due = _due(timezone.now())
+    ids = outbox_claim(due, batch=DELIVERY_BATCH, lease=SEND_LEASE, attempts=F("attempts") + 1)
     return list(
         OutboundEmail.objects.filter(pk__in=ids)
         .select_related("order__seller", "event")

@@ -18,16 +18,16 @@ queues one whenever a delivery is due and none would run (`deliveries_recover`).
 import datetime
 import logging
 import time
+from typing import Any
 
 import urllib3
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
-from django_tasks_db.models import DBTaskResult
 
-from sellerdesk.core.workers import current_worker_id, live_worker_ids
+from sellerdesk.core.outboxes import outbox_claim, outbox_release_orphans, task_idle
+from sellerdesk.core.workers import current_worker_id
 from sellerdesk.webhooks.addresses import Target, WebhookUrlRefused, webhook_target
 from sellerdesk.webhooks.models import Delivery, Destination
 from sellerdesk.webhooks.services import destination_disable
@@ -80,20 +80,8 @@ def deliveries_send() -> dict[str, int]:
 def deliveries_recover() -> int:
     """Release deliveries claimed by dead workers, and queue a delivery task if anything is due
     and no task would run. Run by every live worker's sweep; returns the deliveries released."""
-    now = timezone.now()
-    released = (
-        Delivery.objects.filter(status=Delivery.Status.SENDING)
-        .exclude(claimed_by__in=live_worker_ids())
-        .update(
-            status=Delivery.Status.PENDING,
-            next_attempt_at=now,
-            lease_expires_at=None,
-            claimed_by="",
-        )
-    )
-    if released:
-        logger.warning("Released %d notification(s) claimed by a worker that died.", released)
-    if _due(now).exists() and not _delivery_task_runnable():
+    released = outbox_release_orphans(Delivery, rows_name="notification(s)")
+    if _due(timezone.now()).exists() and task_idle(_delivery_task()):
         _delivery_queue()
     return released
 
@@ -118,32 +106,18 @@ def _due(now: datetime.datetime) -> QuerySet[Delivery]:
     )
 
 
-def _delivery_task_runnable() -> bool:
-    from sellerdesk.webhooks.tasks import deliver_notifications
+def _delivery_task() -> Any:
+    from sellerdesk.webhooks.tasks import deliver_notifications  # the tasks module imports this one
 
-    tasks = DBTaskResult.objects.filter(task_path=deliver_notifications.module_path)
-    return tasks.ready().exists() or tasks.filter(status=TaskResultStatus.RUNNING).exists()
+    return deliver_notifications
 
 
 def _delivery_queue() -> None:
-    from sellerdesk.webhooks.tasks import deliver_notifications
-
-    deliver_notifications.enqueue()
+    _delivery_task().enqueue()
 
 
 def _claim_due() -> list[Delivery]:
-    now = timezone.now()
-    with transaction.atomic():
-        # Concurrent workers on PostgreSQL each take other rows; SQLite serializes the writers.
-        due = _due(now).select_for_update(skip_locked=True, of=("self",))
-        ids = list(due.values_list("pk", flat=True)[:DELIVERY_BATCH])
-        if not ids:
-            return []
-        Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.SENDING,
-            lease_expires_at=now + SEND_LEASE,
-            claimed_by=current_worker_id(),
-        )
+    ids = outbox_claim(_due(timezone.now()), batch=DELIVERY_BATCH, lease=SEND_LEASE)
     return list(
         Delivery.objects.filter(pk__in=ids)
         .select_related("destination")
