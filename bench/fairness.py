@@ -8,7 +8,8 @@ On a fresh PostgreSQL database of its own (sellerdesk_bench_fairness on the serv
 DATABASE_URL: bench/databases.py), one feed per seller: --large-feeds feeds of --large messages,
 --medium-feeds of --medium, and the rest of --small, each an Order Acknowledgement feed that
 cancels its seller's Unshipped orders (bench/feeds_data.py). --workers supervised `db_worker`
-processes on the feeds queue are started first and wait. Then the feeds are submitted as the
+processes on the feeds queue are started first and wait (the feeds are submitted once both
+have registered). Then the feeds are submitted as the
 Feeds API does, interleaved: the first large feed, a small feed of another seller one second
 later (the probe), and the others in a shuffled order over --spread seconds.
 
@@ -114,6 +115,7 @@ def _benchmark(args: argparse.Namespace) -> None:
 
     workers = _start_workers(args.workers)
     try:
+        _wait_for_workers(args.workers)
         probe = _submit_interleaved(parts, kind, args)
         _wait_for_done(parts, args.timeout)
     finally:
@@ -153,6 +155,19 @@ def _start_workers(count: int) -> "list[subprocess.Popen[bytes]]":
                 )
             )
     return workers
+
+
+def _wait_for_workers(count: int) -> None:
+    """Until every worker has started and registered: a wait is the feeds', not Django's
+    start-up."""
+    from sellerdesk.core.models import TaskWorker
+
+    names = [f"bench-fairness-{number}" for number in range(1, count + 1)]
+    deadline = time.time() + 300
+    while TaskWorker.objects.filter(worker_id__in=names).count() < count:
+        if time.time() > deadline:
+            raise SystemExit("The workers did not start within 300 s.")
+        time.sleep(POLL_SECONDS)
 
 
 def _submit_interleaved(parts: "list[Part]", kind: "Kind", args: argparse.Namespace) -> "Part":
