@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-reports bench-feeds bench-adjustments bench-recovery messages openapi screenshots clean
+.PHONY: run demo-reset test test-postgres lint typecheck bench bench-load bench-reports bench-feeds bench-adjustments bench-recovery bench-fairness messages openapi screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ bench-adjustments: $(STAMP)
 # and finished; ARGS as above, e.g. ARGS='--database postgres'
 bench-recovery: $(STAMP)
 	$(PY) -m bench.recovery $(ARGS)
+
+# 200 sellers' feeds of mixed sizes submitted interleaved to two workers on PostgreSQL: each
+# feed's wait from submission to DONE; ARGS for other runs, e.g. ARGS='--large 20000'
+bench-fairness: $(STAMP)
+	$(PY) -m bench.fairness $(ARGS)
 
 # Reads config/, sellerdesk/ and manage.py, as tests/test_translations.py does: the other
 # folders hold no text of the user interface.

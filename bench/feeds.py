@@ -214,7 +214,7 @@ def _benchmark(args: argparse.Namespace) -> Run | None:
         run.to_done = max(ends).timestamp() - run.started_at
         run.processing = (max(ends) - min(starts)).total_seconds()
     run.orders = sum(part.orders for part in parts)
-    problems = _verify(kind, parts, stock)
+    problems = verify(kind, parts, stock)
     _print_report(args, kind, parts, run, problems)
     if problems:
         raise SystemExit(1)
@@ -289,7 +289,7 @@ def _memory(pid: int) -> dict[str, int]:
     return memory
 
 
-def _verify(kind: "Kind", parts: "list[Part]", stock: dict[int, int]) -> list[str]:
+def verify(kind: "Kind", parts: "list[Part]", stock: dict[int, int]) -> list[str]:
     """Everything the feeds should have done, and only that; the problems found."""
     from defusedxml.ElementTree import parse
     from django_tasks_db.models import DBTaskResult

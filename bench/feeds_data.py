@@ -10,9 +10,11 @@ the orders are, what their feed messages say and what processing must change is 
   units to stock and queues one buyer email.
 - Adjustment: bench/adjustments_data.py."""
 
+import bisect
+import itertools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -214,12 +216,28 @@ class Cancellation(Kind):
         expect("listings restocked", stock_changes(stock), restocked)
 
 
-def generate(*, kind: Kind, orders: int, feeds: int, sellers: int, directory: Path) -> list[Part]:
-    """Orders for `feeds` feeds of equal share, of one seller or one seller per feed, and each
-    feed's XML document under directory. Fill an empty, migrated database."""
+def generate(
+    *,
+    kind: Kind,
+    orders: int,
+    feeds: int,
+    sellers: int,
+    directory: Path,
+    sizes: Sequence[int] | None = None,
+    listings: Sequence[int] | None = None,
+) -> list[Part]:
+    """Orders for `feeds` feeds of equal share (or of `sizes`, orders per feed, summing to
+    `orders`), of one seller or one seller per feed, and each feed's XML document under
+    directory; each seller with LISTINGS listings, or as many as `listings` gives it. Fill an
+    empty, migrated database."""
+    ends = list(itertools.accumulate(sizes)) if sizes else None
+    assert ends is None or (len(ends) == feeds and ends[-1] == orders)
     rng = random.Random(SEED)
     with transaction.atomic():
-        shops = [_shop(rng, number) for number in range(1, sellers + 1)]
+        shops = [
+            _shop(rng, number, listings[number - 1] if listings else LISTINGS)
+            for number in range(1, sellers + 1)
+        ]
     parts = [
         Part(
             seller=shops[index % sellers].seller,
@@ -242,7 +260,8 @@ def generate(*, kind: Kind, orders: int, feeds: int, sellers: int, directory: Pa
     for start in range(0, orders, CHUNK):
         rows: list[list[Row]] = [[] for _ in inserts]
         for index in range(start, min(start + CHUNK, orders)):
-            feed = index * feeds // orders  # the first share to feed 1, the next to feed 2
+            # The first share to feed 1, the next to feed 2...
+            feed = bisect.bisect_right(ends, index) if ends else index * feeds // orders
             part, shop, pk = parts[feed], shops[feed % sellers], index + 1
             digits = f"{(order_ids[0] * pk + order_ids[1]) % 10**17:017d}"
             lines = kind.lines(rng, shop)
@@ -340,12 +359,12 @@ def _insert(cursor: CursorWrapper, insert: _Insert, rows: list[Row]) -> None:
     cursor.executemany(insert.sql, [(*row, *insert.defaults) for row in rows])
 
 
-def _shop(rng: random.Random, number: int) -> Shop:
+def _shop(rng: random.Random, number: int, count: int) -> Shop:
     seller = Seller.objects.create(
-        merchant_token=f"A3BENCHFEEDS{number:02d}", name=f"Feeds Benchmark {number}"
+        merchant_token=f"A3BENCHFEED{number:03d}", name=f"Feeds Benchmark {number}"
     )
     listings, cum_weights, total = [], [], 0.0
-    for index in range(LISTINGS):
+    for index in range(count):
         listing = listing_create(
             seller_id=seller.pk,
             sku=f"FB{number}-{index + 1:04d}",

@@ -121,7 +121,9 @@ def wait_until(done: Callable[[], bool], *, since: float, deadline: float, what:
     return time.monotonic() - since
 
 
-def wait_for_the_takeover(workers: "Workers", feed: Feed, *, since: float) -> None:
+def wait_for_the_takeover(
+    workers: "Workers", feed: Feed, *, since: float, deadline: float = TAKEOVER_DEADLINE
+) -> None:
     """Waits until the other worker has finished the feed and sent every email."""
     wait_until(
         lambda: (
@@ -129,7 +131,7 @@ def wait_for_the_takeover(workers: "Workers", feed: Feed, *, since: float) -> No
             and not OutboundEmail.objects.exclude(status="sent").exists()
         ),
         since=since,
-        deadline=TAKEOVER_DEADLINE,
+        deadline=deadline,
         what=f"the feed and its emails finished by the other worker\n{workers.output()}",
     )
 
@@ -236,6 +238,89 @@ def test_a_worker_killed_inside_a_feed_batch_while_another_runs_the_feed_loses_n
     assert_feed_complete(feed, 240)
     assert_cancelled_once_with_one_email(orders, listings, received)
     assert Feed.objects.get(pk=feed.pk).runs == 1
+
+
+def test_a_small_feed_of_another_seller_is_done_while_two_workers_are_in_a_large_one(
+    seller: Seller,
+    other_seller: Seller,
+    workers: Workers,
+    inbox: tuple[SmtpInbox, int],
+    settings: Any,
+):
+    # Given two workers inside a large feed of 50 batches
+    settings.FEED_WORKERS = 2
+    received, port = inbox
+    orders, listings = unshipped_orders(seller, 200)
+    large = submit(seller, cancellation_file(orders), feed_type=FeedType.ORDER_CANCELLATION_FILE)
+    Feed.objects.filter(pk=large.pk).update(batch_size=4)
+    for _worker in range(2):
+        workers.start(mail_port=port)
+    wait_until(
+        lambda: Feed.objects.get(pk=large.pk).records_done >= 8,
+        since=time.monotonic(),
+        deadline=TAKEOVER_DEADLINE,
+        what=f"the workers inside the large feed\n{workers.output()}",
+    )
+
+    # When another seller submits a one-line feed
+    few, their_listings = unshipped_orders(other_seller, 1)
+    small = submit(other_seller, cancellation_file(few), feed_type=FeedType.ORDER_CANCELLATION_FILE)
+
+    # Then it is done while the large feed still has messages to apply, and both apply every
+    # message once with one email each (the emails are sent once the feeds are done)
+    for feed in (small, large):
+        wait_for_the_takeover(workers, feed, since=time.monotonic(), deadline=DRAIN_DEADLINE)
+    small.refresh_from_db()
+    large.refresh_from_db()
+    assert small.processing_end_time and large.processing_end_time
+    assert small.processing_end_time < large.processing_end_time
+    before_small = OrderEvent.objects.filter(
+        order__seller=seller, kind="cancelled", created_at__lt=small.processing_end_time
+    ).count()
+    assert before_small < 200
+    assert_feed_complete(large, 200)
+    assert_feed_complete(small, 1)
+    assert_cancelled_once_with_one_email(orders + few, listings + their_listings, received)
+    assert (large.runs, small.runs) == (1, 1)
+
+
+def test_a_worker_killed_inside_another_sellers_feed_batch_loses_nothing(
+    seller: Seller,
+    other_seller: Seller,
+    workers: Workers,
+    inbox: tuple[SmtpInbox, int],
+    settings: Any,
+):
+    # Given a large feed and, after it, another seller's feed, each with one task
+    settings.FEED_WORKERS = 1
+    received, port = inbox
+    orders, listings = unshipped_orders(seller, 160)
+    theirs, their_listings = unshipped_orders(other_seller, 20)
+    large = submit(seller, cancellation_file(orders), feed_type=FeedType.ORDER_CANCELLATION_FILE)
+    small = submit(
+        other_seller, cancellation_file(theirs), feed_type=FeedType.ORDER_CANCELLATION_FILE
+    )
+    # The large feed's task applies its first batch, then the other seller's turn comes: the
+    # worker stops inside that batch, its changes made, the small feed's own task still queued.
+    dying = workers.start(mail_port=port, stop_at="feed-batch-open:2", feed_batch_size=40)
+    workers.wait_for_the_stop(dying)
+    inside = [
+        Feed.objects.values_list("processing_status", "records_done").get(pk=feed.pk)
+        for feed in (large, small)
+    ]
+
+    # When the worker is killed there, with another worker running
+    workers.start(mail_port=port)
+    killed_at = workers.kill(dying)
+
+    # Then the other worker finishes both feeds, every order cancelled once with one email
+    for feed in (small, large):
+        wait_for_the_takeover(workers, feed, since=killed_at)
+    assert inside == [("IN_PROGRESS", 40), ("IN_PROGRESS", 0)]
+    assert_feed_complete(large, 160)
+    assert_feed_complete(small, 20)
+    assert_cancelled_once_with_one_email(orders + theirs, listings + their_listings, received)
+    assert Feed.objects.get(pk=small.pk).runs == 1
 
 
 def test_a_worker_killed_between_a_commit_and_queueing_its_emails_loses_none(

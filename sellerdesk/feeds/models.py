@@ -107,6 +107,8 @@ class Feed(models.Model):
     batch_size = models.PositiveIntegerField(default=0)
     # The document's records, known once a task has read it to the end.
     records_total = models.PositiveIntegerField(null=True, blank=True)
+    # When a task last started one of its batches: whose turn it is next (feeds/turns.py).
+    batch_started_at = models.DateTimeField(null=True, blank=True)
     # Records of the batches done (applied and reported): the feed's progress.
     records_done = models.PositiveIntegerField(default=0)
     messages_processed = models.PositiveIntegerField(default=0)

@@ -9,6 +9,11 @@ of its pass a task waits for the batches that others hold; if one is still not d
 died, or it waited for one that did), it passes again. The task that finds every batch done
 writes the report, in message order, and ends the feed.
 
+The workers are shared between sellers a batch at a time: between two batches a task applies a
+batch of whichever feed's turn it is (feeds/turns.py), keeping its place in each feed it has
+opened, and goes back to its own feed's batches when that feed's turn comes again. It ends when
+its own feed has ended; what it leaves of another feed, that feed's own tasks finish.
+
 When every task of a feed has died with its worker, a live worker's sweep fails the tasks
 (`core.workers`) and queues the feed again (`feeds_recover`): the new task resumes it, skipping
 what is done."""
@@ -16,7 +21,7 @@ what is done."""
 import itertools
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any, BinaryIO, cast
 
 from django.db import transaction
@@ -42,6 +47,7 @@ from sellerdesk.feeds.reports import (
     write_processing_report_xml,
 )
 from sellerdesk.feeds.services import feed_result_document_create
+from sellerdesk.feeds.turns import ACTIVE, feed_next, feed_turn_take
 from sellerdesk.metrics.rates import (
     cancellation_rate,
     cancellation_rate_after,
@@ -55,24 +61,87 @@ logger = logging.getLogger(__name__)
 # and far fewer pages written again by the next batch) but hold their orders' locks longer and
 # take more memory; see docs/benchmarks.md, "Feeds". A feed keeps the size it started with.
 BATCH_SIZE = 1000
+# Feeds one task has open at once (its own and others' whose turns came): each keeps its document
+# open and its place in it. With more, the task serves only those until one ends.
+OPEN_RUNS = 8
 
 
 def feed_process(*, feed_pk: int, resumed: bool = False) -> str:
-    """Apply the feed's batches that are left, with the feed's other tasks, and finish it.
-    `resumed`: queued again because the feed had no task left (a new run)."""
+    """Apply the feed's batches that are left, with the feed's other tasks, and finish it;
+    between two batches, apply a batch of whichever feed's turn it is (feeds/turns.py), another
+    seller's as well. `resumed`: queued again because the feed had no task left (a new run)."""
     # Reports are in English, as the marketplace's are, whoever submitted the feed.
     with translation.override("en"):
+        feed = _claim(feed_pk=feed_pk, resumed=resumed)
+        if feed is None:
+            return "skipped"
+        runs: dict[int, Generator[None, None, str]] = {}
         try:
-            return _process(feed_pk=feed_pk, resumed=resumed)
+            return _share(own=feed, runs=runs)
+        finally:
+            for run in runs.values():
+                run.close()
+
+
+def _share(*, own: Feed, runs: dict[int, Generator[None, None, str]]) -> str:
+    """Step the runs (`_run`), a batch a step, in the order of the sellers' turns, opening runs
+    of other feeds as their turns come, until the task's own feed has ended; its outcome.
+    Between two steps the task holds no batch: a run left open costs nothing to drop."""
+    passed: set[int] = set()  # feeds this task is done with
+    while True:
+        among = {*runs, own.pk} if len(runs) >= OPEN_RUNS else None
+        pk = feed_next(excluded=passed, among=among)
+        if pk is None:
+            return _outcome(own.pk)  # ended by another task
+        steps = 1
+        if pk not in runs:
+            feed = own if pk == own.pk else _claim(feed_pk=pk, resumed=False)
+            if feed is None:
+                passed.add(pk)
+                continue
+            runs[pk] = _run(feed)
+            steps = 2  # to its first batch, then that batch
+        try:
+            for _step in range(steps):
+                next(runs[pk])
+        except StopIteration as stop:
+            runs.pop(pk).close()
+            passed.add(pk)
+            if pk == own.pk:
+                return str(stop.value)
+            continue
         except FeedEnded:
-            logger.warning("Feed %s ended while a batch was applied; it was rolled back.", feed_pk)
-            return "ended"
+            logger.warning("Feed %s ended while a batch was applied; it was rolled back.", pk)
+            runs.pop(pk).close()
+            passed.add(pk)
+            if pk == own.pk:
+                return "ended"
+            continue
+        except Exception:
+            if pk == own.pk:
+                raise
+            # Another feed's failure is left to that feed's own tasks and their recovery; it
+            # neither fails this task nor counts as a run of this task's feed.
+            logger.exception("Feed %s failed in a task of feed %s; left to its tasks.", pk, own.pk)
+            runs.pop(pk).close()
+            passed.add(pk)
+            continue
+        if (
+            pk != own.pk
+            and not Feed.objects.filter(pk=own.pk, processing_status__in=ACTIVE).exists()
+        ):
+            return _outcome(own.pk)
 
 
-def _process(*, feed_pk: int, resumed: bool) -> str:
-    feed = _claim(feed_pk=feed_pk, resumed=resumed)
-    if feed is None:
-        return "skipped"
+def _outcome(feed_pk: int) -> str:
+    status = Feed.objects.values_list("processing_status", flat=True).get(pk=feed_pk)
+    return "done" if status == Feed.Status.DONE else "ended"
+
+
+def _run(feed: Feed) -> Generator[None, None, str]:
+    """A task's work on one feed: passes over its document until every batch is done, then the
+    report; its outcome. It pauses (yields) before each batch it applies: a step applies that
+    batch and reads on to the next one, or to the end of the feed."""
     if feed.runs > MAX_RUNS:
         _finish_fatal(
             feed=feed,
@@ -87,7 +156,7 @@ def _process(*, feed_pk: int, resumed: bool) -> str:
     kind = feed_kind(feed.feed_type)
     while True:
         try:
-            held = _pass(feed=feed, kind=kind)
+            held = yield from _pass(feed=feed, kind=kind)
         except FeedRejected as rejected:
             # The parser checks the whole file before it yields the first record.
             _finish_fatal(feed=feed, rejected=rejected)
@@ -130,9 +199,9 @@ def _claim(*, feed_pk: int, resumed: bool) -> Feed | None:
     return feed
 
 
-def _pass(*, feed: Feed, kind: FeedKind[Any]) -> list[int]:
+def _pass(*, feed: Feed, kind: FeedKind[Any]) -> Generator[None, None, list[int]]:
     """Stream the document once and apply every batch that is not done and that no other
-    task holds; the numbers of those that others held."""
+    task holds, a step each; the numbers of those that others held."""
     done = done_batches(feed)
     order = BatchOrder(feed=feed, kind=kind)
     held: list[int] = []
@@ -144,6 +213,8 @@ def _pass(*, feed: Feed, kind: FeedKind[Any]) -> list[int]:
             follows = order.follows(number, batch) - done
             if number in done:
                 continue
+            yield  # until the feed's turn
+            feed_turn_take(feed_pk=feed.pk)
             claim = batch_apply(feed=feed, kind=kind, number=number, records=batch, follows=follows)
             if claim in {Claim.APPLIED, Claim.DONE}:
                 done.add(number)
