@@ -2,8 +2,11 @@
 after failures until the receiver takes them, each notificationId once; the SSRF guard at
 delivery; a destination that fails for a day is disabled and the seller's users are emailed."""
 
+import contextlib
 import datetime
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +21,7 @@ from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.orders.models import Order
+from sellerdesk.webhooks import delivery as delivery_module
 from sellerdesk.webhooks.delivery import deliveries_send
 from sellerdesk.webhooks.models import Delivery, Destination
 from sellerdesk.webhooks.services import (
@@ -320,3 +324,70 @@ def test_a_destination_failing_for_a_day_is_disabled_and_the_users_emailed(selle
 
     assert Delivery.objects.get().status == "delivered"
     assert len(receiver.notifications()) == 1
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off(seller, monkeypatch):
+    # Given a receiver that accepts the request, then sends its answer's status line one byte
+    # every 0.2 s, each read well within the read timeout (a worker held hostage)
+    monkeypatch.setattr(delivery_module, "DEADLINE", 1.0)
+    listener = socket.create_server(("127.0.0.1", free_port()))
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 1000:
+                if stop.wait(0.2):
+                    return
+                with contextlib.suppress(OSError):
+                    connection.sendall(bytes([byte]))
+
+    dripping = threading.Thread(target=drip, daemon=True)
+    dripping.start()
+    port = listener.getsockname()[1]
+    subscribe(seller, f"http://127.0.0.1:{port}/hooks/slow")
+    order = make_order(seller, (make_listing(seller), 1))
+    order_buyer_cancel_request(amazon_order_id=order.amazon_order_id, reason="Ångrade mig")
+
+    # When the worker delivers
+    try:
+        deliveries_send()
+    finally:
+        stop.set()
+        listener.close()
+        dripping.join()
+
+    # Then the delivery was given up at the deadline and waits for its next attempt
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error.startswith("TimeoutError: The receiver took longer than 1 s.")
+
+
+def test_a_receiver_that_does_not_speak_http_is_a_failed_attempt(seller):
+    # Given a receiver that answers its request with something that is not HTTP
+    listener = socket.create_server(("127.0.0.1", free_port()))
+
+    def garble() -> None:
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+
+    garbling = threading.Thread(target=garble, daemon=True)
+    garbling.start()
+    subscribe(seller, f"http://127.0.0.1:{listener.getsockname()[1]}/hooks")
+    order = make_order(seller, (make_listing(seller), 1))
+    order_buyer_cancel_request(amazon_order_id=order.amazon_order_id, reason="Ångrade mig")
+
+    # When the worker delivers
+    try:
+        deliveries_send()
+    finally:
+        listener.close()
+        garbling.join()
+
+    # Then the attempt failed with the reason, and the delivery waits to be tried again
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error.startswith("BadStatusLine")

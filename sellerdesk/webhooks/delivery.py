@@ -16,8 +16,12 @@ queues one whenever a delivery is due and none would run (`deliveries_recover`).
   the seller's users are emailed; its deliveries wait until the seller enables it again."""
 
 import datetime
+import http.client
 import logging
+import socket
+import threading
 import time
+from contextlib import suppress
 from typing import Any
 
 import urllib3
@@ -41,7 +45,10 @@ TASK_SECONDS = 2.0
 # A worker that hangs while sending (it still beats) gives its claimed deliveries up after this.
 SEND_LEASE = datetime.timedelta(seconds=60)
 MAX_RETRY_DELAY = datetime.timedelta(hours=1)
-TIMEOUT = urllib3.Timeout(connect=3.0, read=5.0)
+# Each connect and each read (seconds).
+TIMEOUT = 5.0
+# The longest one delivery may hold a worker, reads included (seconds).
+DEADLINE = 10.0
 RESPONSE_LIMIT = 16 * 1024
 USER_AGENT = "SellerDesk-Webhooks/1"
 NOTIFICATION_ID_HEADER = "X-SellerDesk-Notification-Id"
@@ -148,7 +155,7 @@ def _deliver(delivery: Delivery) -> tuple[str, datetime.datetime | None]:
         )
     except WebhookUrlRefused as error:
         problem = error.message
-    except (urllib3.exceptions.HTTPError, OSError) as error:
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as error:
         problem = f"{type(error).__name__}: {error}"[:2000]
     else:
         if 200 <= status < 300:
@@ -158,37 +165,52 @@ def _deliver(delivery: Delivery) -> tuple[str, datetime.datetime | None]:
 
 
 def _post(target: Target, *, body: bytes, headers: dict[str, str]) -> int:
-    if target.scheme == "https":
-        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
-            target.address,
-            target.port,
-            timeout=TIMEOUT,
-            retries=False,
-            maxsize=1,
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(
-            target.address, target.port, timeout=TIMEOUT, retries=False, maxsize=1
-        )
-    with pool:
-        response = pool.urlopen(
+    """POST to the address that was checked, never following a redirect. A receiver that
+    answers slowly, a byte at a time, is cut off at DEADLINE whatever each read waits."""
+    connection = _connection(target)
+    watchdog = threading.Timer(DEADLINE, _cut, args=(connection,))
+    watchdog.start()
+    try:
+        connection.request(
             "POST",
             target.path,
             body=body,
             headers={**headers, "Host": target.host_header},
-            redirect=False,
-            retries=False,
             preload_content=False,
-            assert_same_host=False,
         )
+        response = connection.getresponse()
         try:
             response.read(RESPONSE_LIMIT)  # what is past it is dropped with the connection
         finally:
             response.close()
-    return int(response.status)
+        return int(response.status)
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as error:
+        if not watchdog.is_alive():
+            raise TimeoutError(f"The receiver took longer than {DEADLINE:g} s.") from error
+        raise
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+def _connection(target: Target) -> urllib3.connection.HTTPConnection:
+    if target.scheme == "https":
+        return urllib3.connection.HTTPSConnection(
+            target.address,
+            target.port,
+            timeout=TIMEOUT,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+        )
+    return urllib3.connection.HTTPConnection(target.address, target.port, timeout=TIMEOUT)
+
+
+def _cut(connection: urllib3.connection.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _release(delivery: Delivery, *, next_attempt_at: datetime.datetime) -> None:
