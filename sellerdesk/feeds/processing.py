@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, cast
 from django.db import transaction
 from django.utils import timezone, translation
 
+from sellerdesk.accounts.permissions import PermissionRefused
 from sellerdesk.core.claims import MAX_RUNS, orphans_requeue
 from sellerdesk.feeds.batches import (
     BatchOrder,
@@ -41,7 +42,7 @@ from sellerdesk.feeds.reports import (
     write_processing_report_tsv,
     write_processing_report_xml,
 )
-from sellerdesk.feeds.services import feed_result_document_create
+from sellerdesk.feeds.services import feed_permission_check, feed_result_document_create
 from sellerdesk.metrics.rates import (
     cancellation_rate,
     cancellation_rate_after,
@@ -80,6 +81,19 @@ def _process(*, feed_pk: int, resumed: bool) -> str:
                 f"Processing stopped {MAX_RUNS} times before the end of the file (the worker "
                 f"died or failed); {feed.records_done} of the messages were applied and are "
                 "reported; the rest were not.",
+            ),
+        )
+        return "fatal"
+    try:
+        # Its submitter may have lost the permission since (or been removed): nothing applies.
+        feed_permission_check(feed_type=feed.feed_type, source=feed.source, user=feed.created_by)
+    except PermissionRefused as refused:
+        _finish_fatal(
+            feed=feed,
+            rejected=FeedRejected(
+                FileProblem.PERMISSION_WITHDRAWN,
+                "The user who submitted the feed may no longer apply it; the messages not"
+                f" applied yet were not. {refused.message}",
             ),
         )
         return "fatal"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.permissions import Area, Level
 from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.metrics.rates import CancellationRate
@@ -61,12 +62,16 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
 
 def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[OutboundEmail]:
     """Queue the alert that the cancellation rate is above the target to each of the seller's
-    active users with an email address, in the user's language. Call inside the transaction
-    that records the alert."""
+    active users who may view Customer metrics and have an email address, in the user's
+    language. Call inside the transaction that records the alert."""
     now = timezone.now()
     sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
     emails = []
-    for user in seller.users.filter(is_active=True).exclude(email="").order_by("pk"):
+    # Those who may see Customer metrics, where the alert sends them.
+    recipients = seller.users.filter(
+        is_active=True, permissions__area=Area.METRICS, permissions__level__gte=Level.VIEW
+    )
+    for user in recipients.exclude(email="").order_by("pk"):
         subject, bodies = rate_alert_message(seller=seller, rate=rate, language=user.language)
         emails.append(
             OutboundEmail(
@@ -85,6 +90,32 @@ def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[O
     emails = rows_insert(OutboundEmail, emails)
     _deliver_on_commit(emails)
     return emails
+
+
+def seller_email_queue(
+    *, seller: Seller, kind: str, to_address: str, language: str, subject: str, bodies: Bodies
+) -> OutboundEmail:
+    """Queue an email of the seller's, rendered already (an invitation, a password reset), to
+    one address. Call inside the transaction of the change it reports."""
+    emails = rows_insert(
+        OutboundEmail,
+        [
+            OutboundEmail(
+                seller=seller,
+                kind=kind,
+                language=language,
+                to_address=to_address,
+                from_address=settings.DEFAULT_FROM_EMAIL,
+                subject=subject,
+                body_text=bodies.text,
+                body_html=bodies.html,
+                message_id=f"<{_time_ordered_hex()}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+                next_attempt_at=timezone.now(),
+            )
+        ],
+    )
+    _deliver_on_commit(emails)
+    return emails[0]
 
 
 def _deliver_on_commit(emails: list[OutboundEmail]) -> None:
