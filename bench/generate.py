@@ -23,6 +23,8 @@ from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.permissions import EVERYTHING
+from sellerdesk.accounts.users import user_levels_set
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.catalog.services import listing_create
 from sellerdesk.demo.data import CITIES, FIRST_NAMES, LAST_NAMES, PRODUCTS
@@ -164,9 +166,10 @@ def generate(*, seed: int = SEED, orders: int = ORDERS, other_orders: int = OTHE
     with transaction.atomic():
         shop = _shop(rng, BENCH_MERCHANT, "Nordisk Hem AB", listings=40, prefix="NH")
         other = _shop(rng, OTHER_MERCHANT, "Fjällbutiken", listings=8, prefix="FJ")
-        User.objects.create_user(
+        user = User.objects.create_user(
             username=BENCH_USERNAME, password=None, seller=shop.seller, language="sv"
         )
+        user_levels_set(user=user, levels=EVERYTHING)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=OFF")  # this connection only; a rebuild is cheap

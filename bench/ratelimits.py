@@ -114,11 +114,13 @@ def _get_order() -> Callable[[], None]:
 
     from sellerdesk.accounts.credentials import access_token_grant, application_register
     from sellerdesk.api.throttling import HEADER
-    from tests.factories import make_listing, make_order, make_seller
+    from tests.factories import make_listing, make_order, make_seller, make_user
 
     seller = make_seller()
     order = make_order(seller, (make_listing(seller), 1))
-    application, secret, refresh_token = application_register(seller=seller, name="bench")
+    application, secret, refresh_token = application_register(
+        seller=seller, name="bench", created_by=make_user(seller)
+    )
     token, _ = access_token_grant(
         client_id=application.client_id, client_secret=secret, refresh_token=refresh_token
     )

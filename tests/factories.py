@@ -4,6 +4,8 @@ import itertools
 from decimal import Decimal
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.permissions import EVERYTHING, Levels
+from sellerdesk.accounts.users import user_levels_set
 from sellerdesk.catalog.models import Listing
 from sellerdesk.catalog.services import listing_create
 from sellerdesk.orders.models import Order, OrderItem
@@ -18,13 +20,25 @@ def make_seller(name: str = "Nordisk Hem AB") -> Seller:
     return Seller.objects.create(merchant_token=f"A{number:013d}", name=name)
 
 
-def make_user(seller: Seller | None, *, language: str = "sv", username: str | None = None) -> User:
-    return User.objects.create_user(
+def make_user(
+    seller: Seller | None,
+    *,
+    language: str = "sv",
+    username: str | None = None,
+    email: str = "",
+    levels: Levels = EVERYTHING,
+) -> User:
+    """A user of the seller, with `levels` (View and edit everywhere unless told)."""
+    user = User.objects.create_user(
         username=username or f"user{next(_counter)}",
+        email=email,
         password=PASSWORD,
         seller=seller,
         language=language,
     )
+    if seller is not None:
+        user_levels_set(user=user, levels=levels)
+    return user
 
 
 def make_listing(

@@ -43,7 +43,9 @@ def private_allowed(settings: Any) -> None:
 
 
 def subscribe(seller: Seller, url: str, *types: str) -> Destination:
-    application, _secret, _refresh = application_register(seller=seller, name="Lagret")
+    application, _secret, _refresh = application_register(
+        seller=seller, name="Lagret", created_by=make_user(seller)
+    )
     destination = destination_create(seller=seller, application=application, name="Lagret", url=url)
     for notification_type in types or ("ORDER_CHANGE",):
         subscription_create(
@@ -167,7 +169,9 @@ def test_nothing_is_written_without_a_subscription(seller, receiver):
 
 
 def test_an_event_filter_keeps_only_the_change_types_asked_for(seller, receiver):
-    application, _secret, _refresh = application_register(seller=seller, name="Lagret")
+    application, _secret, _refresh = application_register(
+        seller=seller, name="Lagret", created_by=make_user(seller)
+    )
     destination = destination_create(
         seller=seller, application=application, name="Lagret", url=receiver.url
     )

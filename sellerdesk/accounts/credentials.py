@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sellerdesk.accounts.models import AccessToken, DeveloperApplication, Seller
+from sellerdesk.accounts.models import AccessToken, DeveloperApplication, Seller, User
 from sellerdesk.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound, NothingToDo
 
 ACCESS_TOKEN_LIFETIME = datetime.timedelta(hours=1)
@@ -69,8 +69,11 @@ def _matches(value: str, stored_hash: str) -> bool:
 # Writes
 
 
-def application_register(*, seller: Seller, name: str) -> tuple[DeveloperApplication, str, str]:
-    """A new application; returns it with its client secret and refresh token, shown only now."""
+def application_register(
+    *, seller: Seller, name: str, created_by: User
+) -> tuple[DeveloperApplication, str, str]:
+    """A new application, acting with `created_by`'s permissions; returns it with its client
+    secret and refresh token, shown only now."""
     name = name.strip()
     if not name:
         raise InvalidInput(_("Give the application a name."), code=ErrorCode.NAME_REQUIRED)
@@ -84,6 +87,7 @@ def application_register(*, seller: Seller, name: str) -> tuple[DeveloperApplica
     application = DeveloperApplication.objects.create(
         seller=seller,
         name=name,
+        created_by=created_by,
         client_id=_new_client_id(),
         client_secret_hash=token_hash(client_secret),
         refresh_token_hash=token_hash(refresh_token),
@@ -183,7 +187,7 @@ def access_token_application(token: str) -> DeveloperApplication | None:
             expires_at__gt=timezone.now(),
             application__revoked_at__isnull=True,
         )
-        .select_related("application__seller")
+        .select_related("application__seller", "application__created_by")
         .first()
     )
     return access.application if access is not None else None

@@ -75,6 +75,10 @@ class DeveloperApplication(models.Model):
         Seller, on_delete=models.PROTECT, related_name="developer_applications"
     )
     name = models.CharField(_("name"), max_length=100)
+    # The application acts with this user's permissions, and with none once the user has none.
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     client_id = models.CharField(_("client identifier"), max_length=80, unique=True)
     client_secret_hash = models.CharField(max_length=64)
     refresh_token_hash = models.CharField(max_length=64, unique=True)
@@ -106,3 +110,38 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"access token {self.pk} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An invitation to become a user of the seller, with the permissions it grants. Its link
+    carries a signed token of the id and the nonce (accounts/users.py): it works once, for 7
+    days, and not after it is revoked."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    language = models.CharField(
+        _("language"), max_length=2, choices=User.Language.choices, default=User.Language.SWEDISH
+    )
+    levels = models.JSONField(default=dict)  # area → Level
+    nonce = models.CharField(max_length=32)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["seller", "-created_at"], name="invitation_seller_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.seller_id})"
+
+
+# Defined beside the areas and levels it stores; imported here so that Django finds the model.
+from sellerdesk.accounts.permissions import Permission  # noqa: E402
+
+__all__ = ["AccessToken", "DeveloperApplication", "Invitation", "Permission", "Seller", "User"]

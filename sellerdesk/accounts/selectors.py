@@ -1,9 +1,10 @@
 """Reads of sellers and their users."""
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sellerdesk.accounts.models import Seller, SignedInSession, User
+from sellerdesk.accounts.models import Invitation, Seller, SignedInSession, User
 from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound
 
 
@@ -33,4 +34,23 @@ def signed_in_session_list(*, user: User) -> list[SignedInSession]:
         SignedInSession.objects.filter(user=user, session__expire_date__gt=timezone.now()).order_by(
             "-last_seen_at", "-pk"
         )
+    )
+
+
+def seller_users(*, seller: Seller) -> QuerySet[User]:
+    """The seller's users who can sign in, by username."""
+    return User.objects.filter(seller=seller, is_active=True).order_by("username")
+
+
+def seller_user_get(*, seller: Seller, user_id: int) -> User:
+    user = seller_users(seller=seller).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("User not found."), code=ErrorCode.USER_NOT_FOUND)
+    return user
+
+
+def invitations_open(*, seller: Seller) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor withdrawn (an expired one stays until withdrawn)."""
+    return Invitation.objects.filter(seller=seller, accepted_at=None, revoked_at=None).order_by(
+        "-created_at", "-pk"
     )

@@ -150,6 +150,7 @@ def create_feed(request: HttpRequest, body: CreateFeedSpecification) -> Status:
         input_document_id=body.inputFeedDocumentId,
         marketplace_ids=body.marketplaceIds,
         dry_run=_dry_run(body.feedOptions or {}),
+        created_by=request.developer_application.created_by,  # type: ignore[attr-defined]
     )
     return Status(202, CreateFeedResponse(feedId=feed.feed_id))
 

@@ -26,6 +26,7 @@ from sellerdesk.api.lwa import SellingPartnerAccessToken
 from sellerdesk.api.marketplace import router as marketplace_router
 from sellerdesk.api.notifications import router as notifications_router
 from sellerdesk.api.orders import router as orders_router
+from sellerdesk.api.permissions import with_permissions
 from sellerdesk.api.reports import router as reports_router
 from sellerdesk.api.throttling import with_usage_plans
 
@@ -60,7 +61,8 @@ def _in_english(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 def selling_partner_api(*, title: str, version: str, description: str, namespace: str) -> NinjaAPI:
     """A NinjaAPI that behaves as a section of the Selling Partner API: the access token in
     x-amz-access-token, SP-API's error list (403 for a refused token), English answers, the
-    usage plans of its operations (throttling.py), and an OpenAPI document of its own at
+    usage plans of its operations (throttling.py), the permission each needs
+    (permissions.py), and an OpenAPI document of its own at
     <mount>/openapi.json."""
     section = NinjaAPI(
         title=title,
@@ -84,6 +86,7 @@ def selling_partner_api(*, title: str, version: str, description: str, namespace
 
     section.add_decorator(_in_english, mode="view")
     with_usage_plans(section)
+    with_permissions(section)
     return section
 
 

@@ -109,6 +109,20 @@ class ErrorCode(StrEnum):
     INVALID_CLIENT = "invalid_client"
     INVALID_GRANT = "invalid_grant"
 
+    # Users of a seller, their permissions and invitations.
+    PERMISSION_DENIED = "permission_denied"
+    USER_NOT_FOUND = "user_not_found"
+    EMAIL_OF_ANOTHER_SELLER = "email_of_another_seller"
+    EMAIL_ALREADY_A_USER = "email_already_a_user"
+    INVITATION_INVALID = "invitation_invalid"
+    INVITATION_EXPIRED = "invitation_expired"
+    INVITATION_USED = "invitation_used"
+    INVITATION_OTHER_SELLER = "invitation_other_seller"
+    USERNAME_TAKEN = "username_taken"
+    LAST_ADMINISTRATOR = "last_administrator"
+    OWN_LEVELS_RAISED = "own_levels_raised"
+    LEVELS_ABOVE_OWN = "levels_above_own"
+
     # Requests to the API.
     TOO_MANY_VALUES = "too_many_values"
     MARKETPLACE_IDS_REQUIRED = "marketplace_ids_required"

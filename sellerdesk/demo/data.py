@@ -13,6 +13,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.permissions import EVERYTHING, Area, Level
+from sellerdesk.accounts.users import user_levels_set
 from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
@@ -128,22 +130,51 @@ DEMO_SHIPPING = Decimal("49.00")
 DEMO_TAX_RATE = Decimal("0.25")  # Swedish VAT, on top of the prices
 
 
+# The demo seller's staff besides its administrator `demo`: the warehouse ships and keeps
+# stock but cancels nothing; the reader only looks.
+DEMO_STAFF: dict[str, dict[str, int]] = {
+    "lager": {
+        Area.ORDERS: Level.EDIT,
+        Area.CANCELLATIONS: Level.NONE,
+        Area.FILES: Level.VIEW,
+        Area.INVENTORY: Level.EDIT,
+        Area.METRICS: Level.VIEW,
+    },
+    "lasare": {
+        **dict.fromkeys(Area.values, Level.VIEW),
+        Area.USERS: Level.NONE,
+        Area.DEVELOPER: Level.NONE,
+    },
+}
+
+
 def demo_load(*, orders: int = 2000, listings: int = 40, seed: int = 2026) -> Seller:
     rng = random.Random(seed)
     with transaction.atomic():
         seller = Seller.objects.create(merchant_token=DEMO_MERCHANT, name="Nordisk Hem AB")
-        User.objects.create_user(
+        administrator = User.objects.create_user(
             username=DEMO_USERNAME,
             password=DEMO_PASSWORD,
             seller=seller,
             language="sv",
             email="demo@nordiskhem.example",
         )
+        user_levels_set(user=administrator, levels=EVERYTHING)
+        for username, levels in DEMO_STAFF.items():
+            staff = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                seller=seller,
+                language="sv",
+                email=f"{username}@nordiskhem.example",
+            )
+            user_levels_set(user=staff, levels=levels)
         User.objects.create_superuser(
             username=OPERATOR_USERNAME, password=OPERATOR_PASSWORD, email="ops@marketplace.example"
         )
         other = Seller.objects.create(merchant_token=OTHER_MERCHANT, name="Fjällbutiken")
-        User.objects.create_user(username="fjall", password=DEMO_PASSWORD, seller=other)
+        fjall = User.objects.create_user(username="fjall", password=DEMO_PASSWORD, seller=other)
+        user_levels_set(user=fjall, levels=EVERYTHING)
         skus = []
         for index in range(listings):
             product = PRODUCTS[index % len(PRODUCTS)]

@@ -20,6 +20,7 @@ class FileProblem(IntEnum):
     WRONG_ENVELOPE = 5007  # root element is not AmazonEnvelope, or Header is missing
     PROCESSING_INTERRUPTED = 5008  # the worker died or failed MAX_RUNS times; the rest not applied
     NESTED_TOO_DEEP = 5009  # XML elements nested deeper than the reader's MAX_DEPTH (32)
+    PERMISSION_WITHDRAWN = 5010  # its submitter lost the permission (or was removed) before it ran
 
 
 class MessageProblem(IntEnum):
@@ -113,6 +114,18 @@ _INVALID_MESSAGE = (
     ErrorCode.APPLICATION_REVOKED,
     ErrorCode.INVALID_CLIENT,
     ErrorCode.INVALID_GRANT,
+    ErrorCode.PERMISSION_DENIED,
+    ErrorCode.USER_NOT_FOUND,
+    ErrorCode.EMAIL_OF_ANOTHER_SELLER,
+    ErrorCode.EMAIL_ALREADY_A_USER,
+    ErrorCode.INVITATION_INVALID,
+    ErrorCode.INVITATION_EXPIRED,
+    ErrorCode.INVITATION_USED,
+    ErrorCode.INVITATION_OTHER_SELLER,
+    ErrorCode.USERNAME_TAKEN,
+    ErrorCode.LAST_ADMINISTRATOR,
+    ErrorCode.OWN_LEVELS_RAISED,
+    ErrorCode.LEVELS_ABOVE_OWN,
     ErrorCode.TOO_MANY_VALUES,
     ErrorCode.MARKETPLACE_IDS_REQUIRED,
     ErrorCode.INVALID_NEXT_TOKEN,

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sellerdesk.accounts.permissions import Area
 from sellerdesk.feeds.appliers.acknowledgement import (
     acknowledgement_empties_stock,
     acknowledgements_apply,
@@ -82,6 +83,9 @@ def sku_key(record: Any) -> str:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedKind[R]:
     feed_type: FeedType
+    # What its messages change: submitting it needs View and edit there (and for a file or an
+    # API feed, in Upload files and feeds too); its submitter needs them still when it runs.
+    area: Area
     # Raises FeedRejected for the whole file before it yields the first record.
     read: Callable[[BinaryIO], Iterator[R | RecordError]]
     apply: Applier[R]
@@ -108,6 +112,7 @@ UPLOAD_CHOICES = (CANCELLATION, SHIPMENT, ADJUSTMENT, INVENTORY)
 FEED_KINDS: tuple[FeedKind[Any], ...] = (
     FeedKind(
         feed_type=FeedType.ORDER_ACKNOWLEDGEMENT,
+        area=Area.CANCELLATIONS,
         read=read_order_acknowledgements,
         apply=acknowledgements_apply,
         barrier=acknowledgement_empties_stock,
@@ -117,6 +122,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.ORDER_CANCELLATION_FILE,
+        area=Area.CANCELLATIONS,
         read=read_order_cancellations,
         apply=acknowledgements_apply,
         barrier=acknowledgement_empties_stock,
@@ -127,6 +133,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.ORDER_FULFILLMENT,
+        area=Area.ORDERS,
         read=read_order_fulfillments,
         apply=shipments_apply,
         report=ReportFormat.XML,
@@ -135,6 +142,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.FULFILLMENT_FILE,
+        area=Area.ORDERS,
         read=read_shipment_confirmations,
         apply=shipments_apply,
         report=ReportFormat.TSV,
@@ -144,6 +152,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.PAYMENT_ADJUSTMENT,
+        area=Area.CANCELLATIONS,
         read=read_order_adjustments,
         apply=adjustments_apply,
         barrier=adjustment_empties_stock,
@@ -153,6 +162,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.PAYMENT_ADJUSTMENT_FILE,
+        area=Area.CANCELLATIONS,
         read=read_payment_adjustments,
         apply=adjustments_apply,
         barrier=adjustment_empties_stock,
@@ -163,6 +173,7 @@ FEED_KINDS: tuple[FeedKind[Any], ...] = (
     ),
     FeedKind(
         feed_type=FeedType.INVENTORY_FILE,
+        area=Area.INVENTORY,
         read=read_inventory_updates,
         apply=inventory_apply,
         report=ReportFormat.TSV,

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, cast
 from django.db import transaction
 from django.utils import timezone, translation
 
+from sellerdesk.accounts.permissions import PermissionRefused
 from sellerdesk.core.claims import MAX_RUNS, orphans_requeue
 from sellerdesk.feeds.batches import (
     BatchOrder,
@@ -46,7 +47,7 @@ from sellerdesk.feeds.reports import (
     write_processing_report_tsv,
     write_processing_report_xml,
 )
-from sellerdesk.feeds.services import feed_result_document_create
+from sellerdesk.feeds.services import feed_permission_check, feed_result_document_create
 from sellerdesk.feeds.turns import ACTIVE, feed_next, feed_turn_take
 from sellerdesk.metrics.rates import (
     cancellation_rate,
@@ -150,6 +151,19 @@ def _run(feed: Feed) -> Generator[None, None, str]:
                 f"Processing stopped {MAX_RUNS} times before the end of the file (the worker "
                 f"died or failed); {feed.records_done} of the messages were applied and are "
                 "reported; the rest were not.",
+            ),
+        )
+        return "fatal"
+    try:
+        # Its submitter may have lost the permission since (or been removed): nothing applies.
+        feed_permission_check(feed_type=feed.feed_type, source=feed.source, user=feed.created_by)
+    except PermissionRefused as refused:
+        _finish_fatal(
+            feed=feed,
+            rejected=FeedRejected(
+                FileProblem.PERMISSION_WITHDRAWN,
+                "The user who submitted the feed may no longer apply it; the messages not"
+                f" applied yet were not. {refused.message}",
             ),
         )
         return "fatal"

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.permissions import Area, Level, permission_check
 from sellerdesk.accounts.selectors import seller_marketplaces
 from sellerdesk.core.errors import ErrorCode, InvalidInput, InvalidTransition, NotFound
 from sellerdesk.core.tasks import enqueue_on_commit
-from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES
+from sellerdesk.feeds.kinds import ACCEPTED_FEED_TYPES, feed_kind
 from sellerdesk.feeds.models import Feed, FeedDocument, new_report_document_id
 from sellerdesk.webhooks.processing_finished import feed_finished_queue
 
@@ -107,11 +108,7 @@ def feed_create(
     options: dict[str, object] | None = None,
     created_by: User | None = None,
 ) -> Feed:
-    if feed_type not in ACCEPTED_FEED_TYPES:
-        raise InvalidInput(
-            _("Feed type %(type)s is not supported.") % {"type": feed_type},
-            code=ErrorCode.UNSUPPORTED_FEED_TYPE,
-        )
+    feed_permission_check(feed_type=feed_type, source=source, user=created_by)
     marketplace_ids = seller_marketplaces(seller=seller, marketplace_ids=marketplace_ids)
     document = FeedDocument.objects.filter(
         seller=seller, document_id=input_document_id, purpose=FeedDocument.Purpose.INPUT
@@ -153,6 +150,7 @@ def feed_submit(
     created_by: User | None = None,
 ) -> Feed:
     """Upload and submit in one step: a web upload, or a selection on Manage Orders."""
+    feed_permission_check(feed_type=feed_type, source=source, user=created_by)
     document = feed_document_create(seller=seller, content_type=content_type)
     feed_document_upload(document=document, chunks=chunks, filename=filename)
     return feed_create(
@@ -164,6 +162,22 @@ def feed_submit(
         options=options,
         created_by=created_by,
     )
+
+
+def feed_permission_check(*, feed_type: str, source: str, user: User | None) -> None:
+    """Whether `user` may submit a feed of this type from `source`: View and edit in what the
+    feed changes and, for a file or an API feed, in Upload files and feeds. Without a user (the
+    system's own feeds, the tests' and benchmarks'), there is nobody to refuse."""
+    if feed_type not in ACCEPTED_FEED_TYPES:
+        raise InvalidInput(
+            _("Feed type %(type)s is not supported.") % {"type": feed_type},
+            code=ErrorCode.UNSUPPORTED_FEED_TYPE,
+        )
+    if user is None:
+        return
+    if source != Feed.Source.SELECTION:
+        permission_check(user=user, area=Area.FILES, level=Level.EDIT)
+    permission_check(user=user, area=feed_kind(feed_type).area, level=Level.EDIT)
 
 
 def feed_cancel(*, seller: Seller, feed_id: str) -> Feed:

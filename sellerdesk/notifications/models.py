@@ -7,8 +7,8 @@ class OutboundEmail(models.Model):
     delivered after commit by a task. What is stored is exactly what the recipient gets.
 
     A buyer's email is about an order and one of its events; a seller's (the cancellation rate
-    alert, a notification destination disabled) is about the seller, to one of its users, and
-    is rendered when it is queued."""
+    alert, a notification destination disabled, an invitation, a password reset) is about the
+    seller, to one of its users or to the address invited, and is rendered when it is queued."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Queued")
@@ -21,6 +21,8 @@ class OutboundEmail(models.Model):
         REFUND_ISSUED = "refund_issued", _("Refund issued")
         RATE_ABOVE_TARGET = "rate_above_target", _("Cancellation rate above target")
         WEBHOOK_DISABLED = "webhook_disabled", _("Notification destination disabled")
+        INVITATION = "invitation", _("Invitation to a seller")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="emails", null=True, blank=True

@@ -2,8 +2,9 @@
 the timeline); the bodies are rendered from the event once, when the email is first sent, and
 stored, so the order page shows exactly what went out.
 
-And what a seller's user reads when the cancellation rate rises above the target: rendered
-whole when it is queued, since it reports the rate of that moment."""
+And what a seller's user reads when the cancellation rate rises above the target, an
+invitation and a password reset: rendered whole when queued, since each reports its moment (the
+rate then, a link that works once)."""
 
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
-from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.models import Invitation, Seller, User
 from sellerdesk.cancellations.reasons import buyer_explanation
 from sellerdesk.metrics.rates import TARGET, CancellationRate
 from sellerdesk.notifications.models import OutboundEmail
@@ -101,4 +102,32 @@ def rate_alert_message(
         return subject, Bodies(
             text=render_to_string("notifications/email/rate_above_target.txt", context),
             html=render_to_string("notifications/email/rate_above_target.html", context),
+        )
+
+
+def invitation_message(*, invitation: Invitation, link: str) -> tuple[str, Bodies]:
+    """The invitation to become a user of the seller, in the language chosen for the invitee."""
+    with translation.override(invitation.language):
+        context = {
+            "seller": invitation.seller,
+            "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.username,
+            "link": link,
+        }
+        subject = gettext("You are invited to %(seller)s in Seller Desk") % {
+            "seller": invitation.seller.name
+        }
+        return subject, Bodies(
+            text=render_to_string("notifications/email/invitation.txt", context),
+            html=render_to_string("notifications/email/invitation.html", context),
+        )
+
+
+def password_reset_message(*, user: User, link: str) -> tuple[str, Bodies]:
+    """The link to choose a new password, in the user's language."""
+    with translation.override(user.language):
+        context = {"username": user.get_username(), "link": link}
+        subject = gettext("Choose a new password for Seller Desk")
+        return subject, Bodies(
+            text=render_to_string("notifications/email/password_reset.txt", context),
+            html=render_to_string("notifications/email/password_reset.html", context),
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.permissions import Area, Level
 from sellerdesk.core.bulk import rows_insert
 from sellerdesk.core.tasks import enqueue_on_commit
 from sellerdesk.metrics.rates import CancellationRate
@@ -61,43 +62,77 @@ def outbound_emails_queue(*, events: list[OrderEvent], kind: str) -> list[Outbou
 
 
 def rate_alert_emails_queue(*, seller: Seller, rate: CancellationRate) -> list[OutboundEmail]:
-    """Queue the alert that the cancellation rate is above the target. Call inside the
-    transaction that records the alert."""
+    """Queue the alert that the cancellation rate is above the target to the users who may
+    view Customer metrics, where it sends them. Call inside the transaction that records the
+    alert."""
     return seller_emails_queue(
         seller=seller,
         kind=OutboundEmail.Kind.RATE_ABOVE_TARGET,
+        area=Area.METRICS,
         message=lambda language: rate_alert_message(seller=seller, rate=rate, language=language),
     )
 
 
 def seller_emails_queue(
-    *, seller: Seller, kind: str, message: Callable[[str], tuple[str, Bodies]]
+    *, seller: Seller, kind: str, area: Area, message: Callable[[str], tuple[str, Bodies]]
 ) -> list[OutboundEmail]:
-    """Queue an email of kind to each of the seller's active users with an email address, in
-    the user's language: `message(language)` gives its subject and bodies, rendered now. Call
-    inside the transaction of what it reports."""
-    now = timezone.now()
-    sender, domain = settings.DEFAULT_FROM_EMAIL, settings.EMAIL_MESSAGE_ID_DOMAIN
+    """Queue an email of `kind` to each of the seller's active users who may view `area` and
+    have an email address, in the user's language: `message(language)` gives its subject and
+    bodies, rendered now. Call inside the transaction of what it reports."""
+    recipients = seller.users.filter(
+        is_active=True, permissions__area=area, permissions__level__gte=Level.VIEW
+    ).exclude(email="")
     emails = []
-    for user in seller.users.filter(is_active=True).exclude(email="").order_by("pk"):
+    for user in recipients.order_by("pk"):
         subject, bodies = message(user.language)
         emails.append(
-            OutboundEmail(
+            _seller_email(
                 seller=seller,
                 kind=kind,
-                language=user.language,
                 to_address=user.email,
-                from_address=sender,
+                language=user.language,
                 subject=subject,
-                body_text=bodies.text,
-                body_html=bodies.html,
-                message_id=f"<{_time_ordered_hex()}@{domain}>",
-                next_attempt_at=now,
+                bodies=bodies,
             )
         )
     emails = rows_insert(OutboundEmail, emails)
     _deliver_on_commit(emails)
     return emails
+
+
+def seller_email_queue(
+    *, seller: Seller, kind: str, to_address: str, language: str, subject: str, bodies: Bodies
+) -> OutboundEmail:
+    """Queue an email of the seller's, rendered already (an invitation, a password reset), to
+    one address. Call inside the transaction of the change it reports."""
+    email = _seller_email(
+        seller=seller,
+        kind=kind,
+        to_address=to_address,
+        language=language,
+        subject=subject,
+        bodies=bodies,
+    )
+    emails = rows_insert(OutboundEmail, [email])
+    _deliver_on_commit(emails)
+    return emails[0]
+
+
+def _seller_email(
+    *, seller: Seller, kind: str, to_address: str, language: str, subject: str, bodies: Bodies
+) -> OutboundEmail:
+    return OutboundEmail(
+        seller=seller,
+        kind=kind,
+        language=language,
+        to_address=to_address,
+        from_address=settings.DEFAULT_FROM_EMAIL,
+        subject=subject,
+        body_text=bodies.text,
+        body_html=bodies.html,
+        message_id=f"<{_time_ordered_hex()}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+        next_attempt_at=timezone.now(),
+    )
 
 
 def _deliver_on_commit(emails: list[OutboundEmail]) -> None:

@@ -1,5 +1,5 @@
-"""Activity: who did what for the seller, filtered by user, kind and dates, each row linked to
-its order, file or report; the same rows as CSV."""
+"""Activity, for the seller's administrators: who did what for the seller, filtered by user,
+kind and dates, each row linked to its order, file or report; the same rows as CSV."""
 
 import csv
 from collections.abc import Iterable, Iterator
@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.activity import Activity, seller_activity, seller_activity_all
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.feeds.models import Feed
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.refunds.reasons import adjustment_reason_name
 from sellerdesk.web.activity_forms import ActivityFilterForm, activity_token
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 ROWS_PER_PAGE = 100
 
@@ -33,7 +34,7 @@ class Line:
     reason: str
 
 
-@seller_required
+@permission_required(Area.USERS, Level.EDIT)
 def activity(request: HttpRequest) -> HttpResponse:
     seller = current_seller(request)
     form = ActivityFilterForm(request.GET, seller=seller)
@@ -63,7 +64,7 @@ def activity(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.USERS, Level.EDIT)
 def activity_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     seller = current_seller(request)
     form = ActivityFilterForm(request.GET, seller=seller)

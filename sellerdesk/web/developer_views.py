@@ -24,8 +24,8 @@ from sellerdesk.accounts.credentials import (
     application_rotate_secret,
 )
 from sellerdesk.accounts.models import DeveloperApplication, Seller
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.web.views import seller_required
 
 
 class ApplicationForm(forms.Form):
@@ -37,12 +37,12 @@ class ApplicationForm(forms.Form):
 
 
 def _seller(request: HttpRequest) -> Seller:
-    # seller_required lets in only a seller's staff, so there is a seller.
+    # permission_required lets in only a seller's staff, so there is a seller.
     seller: Seller = request.user.seller  # type: ignore[union-attr,assignment]
     return seller
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.VIEW)
 def applications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -51,14 +51,16 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             application, client_secret, refresh_token = application_register(
-                seller=_seller(request), name=form.cleaned_data["name"]
+                seller=_seller(request),
+                name=form.cleaned_data["name"],
+                created_by=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
             form.add_error("name", error.message)
@@ -77,7 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def rotate_secret(request: HttpRequest, application_id: int) -> HttpResponse:
     application = application_get(seller=_seller(request), application_id=application_id)
@@ -93,7 +95,7 @@ def rotate_secret(request: HttpRequest, application_id: int) -> HttpResponse:
     return render(request, "web/developer/rotate_secret.html", {"application": application})
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, application_id: int) -> HttpResponse:
     application = application_get(seller=_seller(request), application_id=application_id)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.kinds import CANCELLATION, MessageKey, feed_kind, upload_kind, upload_template
 from sellerdesk.feeds.models import Feed
@@ -19,12 +20,12 @@ from sellerdesk.feeds.services import feed_submit
 from sellerdesk.metrics.rates import cancellation_rate, cancellation_rate_after
 from sellerdesk.orders.selectors import orders_existing
 from sellerdesk.web.forms import UploadForm
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 RESULTS_PER_PAGE = 100
 
 
-@seller_required
+@permission_required(Area.FILES, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -69,7 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.FILES, Level.VIEW)
 def file_template(request: HttpRequest, kind: str) -> HttpResponse:
     template = upload_template(kind)
     if template is None:
@@ -81,7 +82,7 @@ def file_template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
-@seller_required
+@permission_required(Area.FILES, Level.VIEW)
 def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(feeds_recent(seller=current_seller(request)), 25).get_page(
         request.GET.get("page")
@@ -89,7 +90,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "web/feeds/history.html", {"page": page})
 
 
-@seller_required
+@permission_required(Area.FILES, Level.VIEW)
 def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
     feed = feed_get(seller=current_seller(request), feed_id=feed_id)
     results = Paginator(
@@ -118,7 +119,7 @@ def detail(request: HttpRequest, feed_id: str) -> HttpResponse:
     return render(request, "web/feeds/detail.html", context)
 
 
-@seller_required
+@permission_required(Area.FILES, Level.VIEW)
 def report(request: HttpRequest, feed_id: str) -> HttpResponseBase:
     feed = feed_get(seller=current_seller(request), feed_id=feed_id)
     if feed.result_document is None:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.catalog.selectors import (
     LOW_STOCK_THRESHOLD,
     NO_INVENTORY_PERIOD,
@@ -17,13 +18,13 @@ from sellerdesk.catalog.selectors import (
     stock_counts,
 )
 from sellerdesk.web.inventory_forms import InventoryFilterForm, LedgerFilterForm
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 LISTINGS_PER_PAGE = 100
 LEDGER_ROWS_PER_PAGE = 100
 
 
-@seller_required
+@permission_required(Area.INVENTORY, Level.VIEW)
 def inventory(request: HttpRequest) -> HttpResponse:
     form = InventoryFilterForm(request.GET)
     if not form.is_valid():
@@ -61,7 +62,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.INVENTORY, Level.VIEW)
 def ledger(request: HttpRequest, sku: str) -> HttpResponse:
     listing = listing_get(seller=current_seller(request), sku=sku)
     form = LedgerFilterForm(request.GET)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.metrics.rates import AT_RISK_FROM, TARGET, window_start
 from sellerdesk.metrics.selectors import (
@@ -25,12 +26,12 @@ from sellerdesk.metrics.selectors import (
 )
 from sellerdesk.orders.models import OrderItem
 from sellerdesk.web.metrics_forms import OrdersBehindForm
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 ORDERS_PER_PAGE = 100
 
 
-@seller_required
+@permission_required(Area.METRICS, Level.VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     metrics = customer_metrics(seller=current_seller(request), now=now)
@@ -71,7 +72,7 @@ def _percent(value: Decimal) -> str:
     return formats.number_format(value, 1, use_l10n=True)
 
 
-@seller_required
+@permission_required(Area.METRICS, Level.VIEW)
 def orders(request: HttpRequest) -> HttpResponse:
     """The orders behind a number of the metrics page."""
     now = timezone.now()

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.core.errors import ApplicationError
-from sellerdesk.web.views import seller_required
 from sellerdesk.webhooks.selectors import delivery_list, destination_list, subscription_list
 from sellerdesk.webhooks.services import delivery_resend, destination_enable
 
@@ -20,7 +20,7 @@ def _seller(request: HttpRequest) -> Seller:
     return seller
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.VIEW)
 def notifications(request: HttpRequest) -> HttpResponse:
     seller = _seller(request)
     return render(
@@ -34,7 +34,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.EDIT)
 @require_POST
 def resend(request: HttpRequest, notification_id: str) -> HttpResponse:
     try:
@@ -49,7 +49,7 @@ def resend(request: HttpRequest, notification_id: str) -> HttpResponse:
     return redirect("developer:notifications")
 
 
-@seller_required
+@permission_required(Area.DEVELOPER, Level.EDIT)
 @require_POST
 def enable(request: HttpRequest, destination_id: str) -> HttpResponse:
     try:

@@ -29,7 +29,7 @@ _PLACEHOLDER = "ORDER-ID-PLACEHOLDER"
 
 _ROW = """
     <tr data-order-id="{order_id}">
-      <td class="select"><input type="checkbox" name="order" value="{order_id}" form="selection" aria-label="{select} {order_id}"></td>
+      <td class="select">{checkbox}</td>
       <td class="date">{purchase_day}<br><span class="muted">{purchase_time}</span></td>
       <td><a class="order-id" href="{detail_url}">{order_id}</a><br><span class="muted">{buyer_name}</span></td>
       <td class="items">{items}</td>
@@ -52,21 +52,29 @@ _BUYER_REQUEST = """
 _BUYER_REASON = (
     '<div class="buyer-reason"><span class="sr-only">{label} </span><q>{reason}</q></div>'
 )
+_CHECKBOX = (
+    '<input type="checkbox" name="order" value="{order_id}" form="selection"'
+    ' aria-label="{select} {order_id}">'
+)
 _LATE = '<div><span class="late">{label}</span></div>'
 _ACTION = '<a class="button" href="{url}">{label}</a>'
 
 
-def order_rows(orders: Iterable[Order], *, now: datetime.datetime) -> list[SafeString]:
-    """One table row per order, its items prefetched, in the active language and time zone."""
-    rows = _OrderRows(now=now)
+def order_rows(
+    orders: Iterable[Order], *, now: datetime.datetime, may_cancel: bool, may_ship: bool
+) -> list[SafeString]:
+    """One table row per order, its items prefetched, in the active language and time zone; the
+    selection box and the actions only for what the user may do."""
+    rows = _OrderRows(now=now, may_cancel=may_cancel, may_ship=may_ship)
     return [rows.row(order) for order in orders]
 
 
 class _OrderRows:
     """What every row of one page shares: URL patterns, labels, separators, time zone."""
 
-    def __init__(self, *, now: datetime.datetime) -> None:
+    def __init__(self, *, now: datetime.datetime, may_cancel: bool, may_ship: bool) -> None:
         self.now = now
+        self.may_cancel, self.may_ship = may_cancel, may_ship
         self.zone = timezone.get_current_timezone()
         self.numbers = Numbers.current()
         self.detail_url = _order_url("orders:detail")
@@ -97,7 +105,11 @@ class _OrderRows:
         return _html(
             _ROW,
             order_id=order_id,
-            select=self.select,
+            checkbox=(
+                _html(_CHECKBOX, order_id=order_id, select=self.select)
+                if self.may_cancel
+                else _NOTHING
+            ),
             purchase_day=f"{purchased:%Y-%m-%d}",
             purchase_time=f"{purchased:%H:%M}",
             detail_url=self.detail_url(order_id),
@@ -109,10 +121,14 @@ class _OrderRows:
             ship_by=f"{order.latest_ship_date.astimezone(self.zone):%Y-%m-%d}",
             late=self.late if late else _NOTHING,
             total=self.numbers.money(order.order_total, order.currency),
-            ship=self._action(self.ship_url(order_id), self.ship) if can_ship(status) else _NOTHING,
+            ship=(
+                self._action(self.ship_url(order_id), self.ship)
+                if self.may_ship and can_ship(status)
+                else _NOTHING
+            ),
             cancel=(
                 self._action(self.cancel_url(order_id), self.cancel)
-                if can_cancel(status)
+                if self.may_cancel and can_cancel(status)
                 else _NOTHING
             ),
         )

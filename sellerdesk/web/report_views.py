@@ -10,18 +10,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.reports.models import Report
 from sellerdesk.reports.selectors import report_get, reports_recent
 from sellerdesk.reports.services import report_create
 from sellerdesk.web.report_forms import ReportRequestForm
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 REPORTS_PER_PAGE = 25
 RUNNING = {Report.Status.IN_QUEUE, Report.Status.IN_PROGRESS}
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.VIEW)
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
     seller = current_seller(request)
@@ -63,7 +64,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.VIEW)
 def download(request: HttpRequest, report_id: str) -> HttpResponseBase:
     report = report_get(seller=current_seller(request), report_id=report_id)
     if report.document is None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sellerdesk.accounts.models import Seller
+from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.core.errors import ApplicationError
 from sellerdesk.feeds.models import Feed, FeedType
@@ -29,7 +30,7 @@ from sellerdesk.orders.selection import (
 )
 from sellerdesk.web.cancel_previews import selection_cancel_previews
 from sellerdesk.web.forms import CancelOrderForm, OrderFilterForm
-from sellerdesk.web.views import current_seller, seller_required
+from sellerdesk.web.views import current_seller
 
 SPOOL_BYTES = 1024 * 1024  # a selection's file beyond this is spooled to disk
 FILE_HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
@@ -37,7 +38,7 @@ FILE_HEADER = "order-id\tcancellation-reason-code\tamazon-order-item-code\n"
 FILTER_FIELDS = ("status", "q", "date_from", "date_to", "buyer_requested", "late")
 
 
-@seller_required
+@permission_required(Area.CANCELLATIONS, Level.EDIT)
 @require_POST
 def cancel_selected(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all") == "1" and not OrderFilterForm(request.POST).is_valid():

@@ -10,9 +10,11 @@ from sellerdesk.web import (
     metrics_views,
     report_views,
     selection_views,
+    user_views,
     views,
 )
 from sellerdesk.web.sign_in_views import SignInView, sign_in_code
+from sellerdesk.web.user_forms import OutboxPasswordResetForm
 
 orders_patterns = [
     path("", views.manage_orders, name="manage"),
@@ -72,6 +74,50 @@ account_patterns = [
     ),
 ]
 
+users_patterns = [
+    path("", user_views.users, name="list"),
+    path("invite/", user_views.invite, name="invite"),
+    path("<int:user_id>/", user_views.edit, name="edit"),
+    path("<int:user_id>/remove/", user_views.remove, name="remove"),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        user_views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+]
+
+password_reset_patterns = [
+    path(
+        "",
+        auth_views.PasswordResetView.as_view(
+            template_name="web/users/password_reset.html",
+            form_class=OutboxPasswordResetForm,
+        ),
+        name="password_reset",
+    ),
+    path(
+        "sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="web/users/password_reset_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="web/users/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="web/users/password_reset_done.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:manage"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links to.
@@ -87,4 +133,7 @@ urlpatterns = [
     path("inventory/", include((inventory_patterns, "inventory"))),
     path("reports/", include((reports_patterns, "reports"))),
     path("activity/", include((activity_patterns, "activity"))),
+    path("users/", include((users_patterns, "users"))),
+    path("invitation/<str:token>/", user_views.accept, name="invitation_accept"),
+    path("password-reset/", include(password_reset_patterns)),
 ]

@@ -1,21 +1,17 @@
 """Seller pages. Thin: parse the request, call a selector or a service, render."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     QueryDict,
 )
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -24,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sellerdesk.accounts.permissions import Area, Level, permission_required, request_levels
 from sellerdesk.accounts.services import user_set_language
 from sellerdesk.cancellations.reasons import CancelReason
 from sellerdesk.cancellations.services import order_cancel
-from sellerdesk.core.errors import ApplicationError, NotFound
+from sellerdesk.core.errors import ApplicationError
 from sellerdesk.notifications.services import outbound_email_bodies
 from sellerdesk.orders.counts import OrderCounts, TabCount, order_counts
 from sellerdesk.orders.models import OrderStatus
@@ -53,30 +50,18 @@ from sellerdesk.web.forms import CancelItemsForm, ConfirmShipmentForm, OrderFilt
 from sellerdesk.web.order_rows import order_rows
 from sellerdesk.web.refund_forms import RefundForm
 
-View = Callable[..., HttpResponseBase]
-
-
-def seller_required(view: View) -> View:
-    """Signed in, and staff of a seller; every order lookup is then scoped to that seller."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.seller_id is None:  # type: ignore[union-attr]
-            raise PermissionDenied(_("This account does not belong to a seller."))
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-
-    return wrapper
-
 
 def current_seller(request: HttpRequest) -> Any:
     return request.user.seller  # type: ignore[union-attr]
 
 
-@seller_required
+def may_edit(request: HttpRequest, area: Area) -> bool:
+    """Whether the signed-in user may change things in `area`: the pages offer only what the
+    user may do (the guard of each page refuses the rest)."""
+    return request_levels(request)[area] >= Level.EDIT
+
+
+@permission_required(Area.ORDERS, Level.VIEW)
 def manage_orders(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -93,13 +78,16 @@ def manage_orders(request: HttpRequest) -> HttpResponse:
     params.pop("cursor", None)
     params.pop("before", None)
     counts = order_counts(seller=seller)
+    may_cancel, may_ship = may_edit(request, Area.CANCELLATIONS), may_edit(request, Area.ORDERS)
     return render(
         request,
         "web/manage_orders.html",
         {
             "form": form,
             "page": page,
-            "rows": order_rows(page.orders, now=timezone.now()),
+            "rows": order_rows(
+                page.orders, now=timezone.now(), may_cancel=may_cancel, may_ship=may_ship
+            ),
             "filters": filters,
             "tabs": _status_tabs(counts),
             "late_count": counts.late,
@@ -160,7 +148,7 @@ def _query(params: QueryDict, **changes: str | None) -> str:
     return changed.urlencode()
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.VIEW)
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
     return render(
@@ -169,16 +157,16 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         {
             "order": order,
             "timeline": order_timeline(order=order),
-            "can_cancel": can_cancel(order.status),
-            "can_ship": can_ship(order.status),
-            "can_refund": order_is_charged(order=order),
+            "can_cancel": may_edit(request, Area.CANCELLATIONS) and can_cancel(order.status),
+            "can_ship": may_edit(request, Area.ORDERS) and can_ship(order.status),
+            "can_refund": may_edit(request, Area.CANCELLATIONS) and order_is_charged(order=order),
             "refunds": order_refunds(order=order),
             "balance": order_balance(order=order),
         },
     )
 
 
-@seller_required
+@permission_required(Area.CANCELLATIONS, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
@@ -226,7 +214,7 @@ def order_cancel_view(request: HttpRequest, order_id: str) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.CANCELLATIONS, Level.EDIT)
 @require_GET
 def order_cancel_stock(request: HttpRequest, order_id: str) -> HttpResponse:
     """The cancel page's stock preview for the scope and quantities being entered: the page
@@ -242,7 +230,7 @@ def order_cancel_stock(request: HttpRequest, order_id: str) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
@@ -273,7 +261,7 @@ def order_confirm_shipment_view(request: HttpRequest, order_id: str) -> HttpResp
     )
 
 
-@seller_required
+@permission_required(Area.CANCELLATIONS, Level.EDIT)
 @require_http_methods(["GET", "POST"])
 def order_refund_view(request: HttpRequest, order_id: str) -> HttpResponse:
     order = order_get(seller=current_seller(request), amazon_order_id=order_id)
@@ -304,7 +292,7 @@ def order_refund_view(request: HttpRequest, order_id: str) -> HttpResponse:
     )
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.VIEW)
 def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
     email = outbound_email_get(
         seller=current_seller(request), amazon_order_id=order_id, email_id=email_id
@@ -316,7 +304,7 @@ def order_email(request: HttpRequest, order_id: str, email_id: int) -> HttpRespo
     )
 
 
-@seller_required
+@permission_required(Area.ORDERS, Level.VIEW)
 def order_email_html(request: HttpRequest, order_id: str, email_id: int) -> HttpResponse:
     """The HTML part exactly as sent, for the sandboxed frame on the email page."""
     email = outbound_email_get(

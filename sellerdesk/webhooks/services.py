@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.models import DeveloperApplication, Seller
+from sellerdesk.accounts.permissions import Area
 from sellerdesk.core.errors import ErrorCode, InvalidInput, NotFound, NothingToDo
 from sellerdesk.notifications.models import OutboundEmail
 from sellerdesk.notifications.rendering import Bodies
@@ -83,6 +84,7 @@ def destination_disable(*, destination: Destination, problem: str) -> None:
     seller_emails_queue(
         seller=seller,
         kind=OutboundEmail.Kind.WEBHOOK_DISABLED,
+        area=Area.DEVELOPER,
         message=lambda language: _disabled_message(
             destination=destination, seller=seller, problem=problem, language=language
         ),

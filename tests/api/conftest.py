@@ -15,12 +15,13 @@ from django.utils import timezone
 from ninja import NinjaAPI
 
 from sellerdesk.accounts.credentials import access_token_grant, application_register
-from sellerdesk.accounts.models import DeveloperApplication, Seller
+from sellerdesk.accounts.models import DeveloperApplication, Seller, User
 from sellerdesk.api import quota
 from sellerdesk.api.urls import spapi
 from sellerdesk.feeds.models import Feed, FeedType
 from sellerdesk.feeds.services import feed_submit
 from tests.api.ratelimits import Clock
+from tests.factories import make_user
 
 CANCELLATION_FILE = (
     "TemplateType=OrderCancellation\tVersion=1.0\n"
@@ -52,8 +53,14 @@ class Credentials:
     refresh_token: str
 
 
-def register(seller: Seller, name: str = "Lagersystemet") -> Credentials:
-    application, client_secret, refresh_token = application_register(seller=seller, name=name)
+def register(
+    seller: Seller, name: str = "Lagersystemet", created_by: User | None = None
+) -> Credentials:
+    """An application of the seller, created by `created_by` (a new user with View and edit
+    everywhere unless told)."""
+    application, client_secret, refresh_token = application_register(
+        seller=seller, name=name, created_by=created_by or make_user(seller)
+    )
     return Credentials(application, application.client_id, client_secret, refresh_token)
 
 

@@ -608,13 +608,13 @@ def test_get_feeds_pages_through_the_first_and_last_times_it_takes(seller, sp):
     ]
 
 
-def test_get_feeds_takes_three_queries(seller, sp, django_assert_num_queries):
+def test_get_feeds_takes_four_queries(seller, sp, django_assert_num_queries):
     for _ in range(3):
         make_feed(seller, status=Feed.Status.DONE)
 
-    # The token with its application and seller, the usage plan's bucket, then the page with
-    # its documents.
-    with django_assert_num_queries(3):
+    # The token with its application, its creator and the seller, the creator's permissions,
+    # the usage plan's bucket, then the page with its documents.
+    with django_assert_num_queries(4):
         response = sp.call("GET", FEEDS, query={"feedTypes": FLAT})
 
     assert len(response.json()["feeds"]) == 3

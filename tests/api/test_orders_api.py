@@ -660,15 +660,15 @@ def test_get_orders_takes_the_first_and_last_times_it_can_page_through(seller, s
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_get_orders_takes_four_queries_whatever_the_number_of_orders(
+def test_get_orders_takes_five_queries_whatever_the_number_of_orders(
     seller, sp, django_assert_num_queries, count
 ):
     for _ in range(count):
         make_order(seller, (make_listing(seller), 1), (make_listing(seller), 2))
 
-    # The token with its application and seller, the usage plan's bucket, the page of orders,
-    # then all their items.
-    with django_assert_num_queries(4):
+    # The token with its application, its creator and the seller, the creator's permissions,
+    # the usage plan's bucket, the page of orders, then all their items.
+    with django_assert_num_queries(5):
         response = sp.call(
             "GET",
             ORDERS,

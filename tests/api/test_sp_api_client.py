@@ -31,7 +31,7 @@ from sellerdesk.accounts.credentials import application_register, application_re
 from sellerdesk.feeds.models import Feed, FeedDocument
 from tests.api.ratelimits import QUOTA_EXCEEDED, Clock
 from tests.conftest import run_tasks
-from tests.factories import make_listing, make_order
+from tests.factories import make_listing, make_order, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +96,7 @@ def connect(live_server: Any) -> Iterator[Callable[..., FeedsV20210630]]:
 @pytest.fixture
 def credentials(seller: Any) -> dict[str, str]:
     application, client_secret, refresh_token = application_register(
-        seller=seller, name="python-amazon-sp-api"
+        seller=seller, name="python-amazon-sp-api", created_by=make_user(seller)
     )
     return {
         "client_id": application.client_id,

@@ -38,7 +38,9 @@ def english_client(seller) -> Client:
 
 
 def test_pages_require_a_signed_in_seller(seller, db):
-    application, _, _ = application_register(seller=seller, name="Lager")
+    application, _, _ = application_register(
+        seller=seller, name="Lager", created_by=make_user(seller)
+    )
     operator = Client()
     operator.force_login(make_user(None))
     urls = [
@@ -84,8 +86,12 @@ def test_registering_without_a_name_is_refused(seller, english_client):
 
 
 def test_the_list_shows_only_the_sellers_own_applications(seller, other_seller, english_client):
-    mine, _, _ = application_register(seller=seller, name="Mitt lager")
-    theirs, _, _ = application_register(seller=other_seller, name="Deras lager")
+    mine, _, _ = application_register(
+        seller=seller, name="Mitt lager", created_by=make_user(seller)
+    )
+    theirs, _, _ = application_register(
+        seller=other_seller, name="Deras lager", created_by=make_user(other_seller)
+    )
 
     html = english_client.get(reverse("developer:applications")).content.decode()
 
@@ -94,7 +100,9 @@ def test_the_list_shows_only_the_sellers_own_applications(seller, other_seller, 
 
 
 def test_rotating_asks_first_then_shows_the_new_secret_once(seller, english_client):
-    application, old_secret, refresh_token = application_register(seller=seller, name="Lager")
+    application, old_secret, refresh_token = application_register(
+        seller=seller, name="Lager", created_by=make_user(seller)
+    )
     issued = grant(application, old_secret, refresh_token)
     url = reverse("developer:rotate_secret", args=[application.pk])
 
@@ -115,7 +123,9 @@ def test_rotating_asks_first_then_shows_the_new_secret_once(seller, english_clie
 
 
 def test_revoking_asks_first_then_cuts_the_application_off(seller, english_client):
-    application, secret, refresh_token = application_register(seller=seller, name="Lager")
+    application, secret, refresh_token = application_register(
+        seller=seller, name="Lager", created_by=make_user(seller)
+    )
     issued = grant(application, secret, refresh_token)
     url = reverse("developer:revoke", args=[application.pk])
 
@@ -137,7 +147,9 @@ def test_revoking_asks_first_then_cuts_the_application_off(seller, english_clien
 
 
 def test_a_revoked_application_cannot_be_rotated_or_revoked_again(seller, english_client):
-    application, _, _ = application_register(seller=seller, name="Lager")
+    application, _, _ = application_register(
+        seller=seller, name="Lager", created_by=make_user(seller)
+    )
     application_revoke(seller=seller, application_id=application.pk)
     application.refresh_from_db()
     revoked_at, secret_hash = application.revoked_at, application.client_secret_hash
@@ -155,7 +167,9 @@ def test_a_revoked_application_cannot_be_rotated_or_revoked_again(seller, englis
 
 
 def test_another_sellers_application_is_not_found(seller, other_seller, english_client):
-    theirs, _, _ = application_register(seller=other_seller, name="Deras")
+    theirs, _, _ = application_register(
+        seller=other_seller, name="Deras", created_by=make_user(other_seller)
+    )
 
     for name in ("developer:rotate_secret", "developer:revoke"):
         url = reverse(name, args=[theirs.pk])

@@ -96,11 +96,11 @@ def test_pages_of_many_listings_cost_the_same_few_queries(
     for listing in listings[:3]:
         cancel(make_order(seller, (listing, 1)))
 
-    # Session, user and seller, the stock counts, the NoInventory SKUs and their latest orders,
-    # the page's count and its rows.
-    with django_assert_num_queries(8):
+    # Session, user and seller, the user's permissions, the stock counts, the NoInventory SKUs
+    # and their latest orders, the page's count and its rows.
+    with django_assert_num_queries(9):
         first = english_client.get("/inventory/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         last = english_client.get("/inventory/?page=3")
     beyond = english_client.get("/inventory/?page=99")
 

@@ -20,7 +20,9 @@ PAGE = reverse("developer:notifications")
 def failed_delivery(seller, settings) -> Delivery:
     """A buyer's request whose delivery failed once: nothing listens on the port."""
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
-    application, _secret, _refresh = application_register(seller=seller, name="Lagersystemet")
+    application, _secret, _refresh = application_register(
+        seller=seller, name="Lagersystemet", created_by=make_user(seller)
+    )
     destination = destination_create(
         seller=seller,
         application=application,
