@@ -10,6 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sellerdesk.accounts.activity import ActivityFilter, seller_activity, seller_activity_all
+from sellerdesk.accounts.models import AccountEvent
+from sellerdesk.accounts.permissions import Area
 from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed, FeedType
@@ -215,3 +217,57 @@ def test_dates_at_the_ends_of_the_calendar_bound_nothing(seller, staff, client):
 
     assert response.status_code == 200
     assert [kind for kind, _text in rows(response.content.decode())] == ["cancellation"]
+
+
+def test_who_changed_whose_permissions_is_listed_and_filtered(seller, staff, client):
+    # Given Anna invites an address, changes Bo's permissions and removes him, through the pages
+    client.post(
+        "/users/invite/",
+        {"email": "kalle@example.se", "language": "sv", **{area: "1" for area in Area.values}},
+    )
+    levels = {area: "2" for area in Area.values} | {Area.CANCELLATIONS: "0"}
+    client.post(f"/users/{staff['bo'].pk}/", levels)
+    client.post(f"/users/{staff['bo'].pk}/remove/")
+
+    # When she lists what was done to users and permissions
+    response = client.get("/activity/?kind=users")
+
+    # Then each change is there, newest first, by her, naming whose permissions changed
+    listed = rows(response.content.decode())
+    assert [kind for kind, _text in listed] == ["users"] * 3
+    texts = [text for _kind, text in listed]
+    assert "User removed" in texts[0] and " bo " in texts[0]
+    assert "Permissions changed" in texts[1] and " bo " in texts[1]
+    assert "User invited" in texts[2] and "kalle@example.se" in texts[2]
+    assert all(text.split()[2] == "anna" for text in texts)
+    event = AccountEvent.objects.get(kind=AccountEvent.Kind.PERMISSIONS_SET)
+    assert event.data["before"][Area.CANCELLATIONS] == 2
+    assert event.data["after"][Area.CANCELLATIONS] == 0
+
+    # When she then requires two-step sign-in of every user
+    client.post("/users/two-step/", {"required": "1"})
+
+    # Then the seller requires it, and that is the newest change, hers
+    seller.refresh_from_db()
+    assert seller.two_step_required
+    newest = _whole(seller)[0]
+    assert (newest.kind, newest.actor, newest.row.kind) == (
+        "users",
+        staff["anna"],
+        AccountEvent.Kind.TWO_STEP_REQUIRED,
+    )
+
+
+def test_requiring_two_steps_needs_a_token_from_the_page_and_changes_nothing_without(seller, staff):
+    # Given an administrator whose request comes from another site (no CSRF token)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff["anna"])
+
+    # When it asks to require two-step sign-in
+    response = client.post("/users/two-step/", {"required": "1"})
+
+    # Then it is refused and nothing changed
+    assert response.status_code == 403
+    seller.refresh_from_db()
+    assert not seller.two_step_required
+    assert not AccountEvent.objects.exists()
