@@ -90,7 +90,11 @@ class Activity:
 
     @property
     def who(self) -> str:
-        """The user who acted, or, where no user did, where the change came from."""
+        """The developer application or the user who acted, or, where neither did, where the
+        change came from."""
+        application = getattr(self.row, "application", None)
+        if application is not None:
+            return str(application.name)
         if self.actor is None:
             return self.source
         return self.actor.get_full_name() or self.actor.get_username()
@@ -136,14 +140,14 @@ def _events(seller: Seller, filters: ActivityFilter) -> QuerySet[OrderEvent]:
     rows = OrderEvent.objects.filter(seller=seller, kind__in=kinds)
     if filters.user is not None:
         rows = rows.filter(actor=filters.user)
-    return _within(rows, filters).select_related("actor", "order", "feed")
+    return _within(rows, filters).select_related("actor", "order", "feed", "application")
 
 
 def _feeds(seller: Seller, filters: ActivityFilter) -> QuerySet[Feed]:
     rows = Feed.objects.filter(seller=seller)
     if filters.user is not None:
         rows = rows.filter(created_by=filters.user)
-    return _within(rows, filters).select_related("created_by")
+    return _within(rows, filters).select_related("created_by", "application")
 
 
 def _reports(seller: Seller, filters: ActivityFilter) -> QuerySet[Report]:

@@ -3,23 +3,28 @@
 import csv
 import datetime
 import io
+import json
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sellerdesk.accounts.acting import acting_application
 from sellerdesk.accounts.activity import ActivityFilter, seller_activity, seller_activity_all
 from sellerdesk.accounts.models import AccountEvent
 from sellerdesk.accounts.permissions import Area
 from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.processing import feed_process
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.reports.models import ReportType
 from sellerdesk.reports.services import report_create
 from sellerdesk.web import activity_views
+from tests.api.conftest import CANCELLATION_FILE, access_token, register
 from tests.factories import make_order, make_seller, make_user, ship_item
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +276,62 @@ def test_requiring_two_steps_needs_a_token_from_the_page_and_changes_nothing_wit
     seller.refresh_from_db()
     assert not seller.two_step_required
     assert not AccountEvent.objects.exists()
+
+
+def test_a_change_through_the_api_names_its_developer_application(seller, staff, client):
+    # Given an application registered by Bo that cancels an order through the Orders API
+    order = make_order(seller)
+    credentials = register(seller, name="Lagersystemet", created_by=staff["bo"])
+    api = Client(headers={"x-amz-access-token": access_token(credentials)})
+    response = api.put(
+        f"/orders/v0/orders/{order.amazon_order_id}/cancellation",
+        json.dumps({"cancelReasonCode": "NO_INVENTORY"}),
+        "application/json",
+    )
+    assert response.status_code == 200
+    # And a later request of the same thread, from a person, names no application
+    cancel(make_order(seller), staff["anna"])
+
+    # When Anna opens Activity
+    listed = rows(client.get("/activity/").content.decode())
+
+    # Then the API's cancellation is the application's, and hers is hers
+    assert [text.split()[2] for _kind, text in listed] == ["anna", "Lagersystemet"]
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.CANCELLED)
+    assert event.application_id == credentials.application.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_an_application_sent_names_it_on_its_changes(seller, staff, client):
+    # Given a cancellation file sent through the Feeds API by Bo's application
+    order = make_order(seller)
+    credentials = register(seller, name="Lagersystemet", created_by=staff["bo"])
+    content = f"{CANCELLATION_FILE}{order.amazon_order_id}\tNoInventory\t\n"
+    with (
+        acting_application(credentials.application.pk),
+        mock.patch("sellerdesk.feeds.services.enqueue_on_commit"),
+    ):
+        feed = feed_submit(
+            seller=seller,
+            feed_type=FeedType.ORDER_CANCELLATION_FILE,
+            chunks=[content.encode()],
+            content_type="text/tab-separated-values",
+            filename="cancel.txt",
+            source=Feed.Source.API,
+            created_by=staff["bo"],
+        )
+
+    # When a worker applies it, outside any request
+    feed_process(feed_pk=feed.pk)
+
+    # Then the feed and the cancellation it made are the application's
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.fatal_description) == (Feed.Status.DONE, "")
+    assert feed.application_id == credentials.application.pk
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.CANCELLED)
+    assert event.application_id == credentials.application.pk
+    listed = rows(client.get("/activity/").content.decode())
+    assert [(kind, text.split()[2]) for kind, text in listed] == [
+        ("cancellation", "Lagersystemet"),
+        ("file", "Lagersystemet"),
+    ]
