@@ -111,6 +111,7 @@ MIDDLEWARE = [
     # Before anything reads a cookie, a parameter or a body into a query.
     "sellerdesk.api.middleware.RefuseUnstorableText",
     "sellerdesk.api.middleware.ApiErrors",
+    "sellerdesk.accounts.acting.ActingApplicationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

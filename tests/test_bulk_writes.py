@@ -57,6 +57,7 @@ def new_events(order: Order, actor: Any, count: int) -> list[OrderEvent]:
     return [
         OrderEvent(
             order=order,
+            seller_id=order.seller_id,
             kind=OrderEvent.Kind.CANCELLED,
             source=OrderEvent.Source.FEED,
             actor=actor if number % 2 else None,

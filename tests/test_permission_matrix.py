@@ -51,18 +51,40 @@ SELLER_PAGES: dict[str, tuple[Area, Level, Level]] = {
     "developer/register/": (Area.DEVELOPER, Level.EDIT, Level.EDIT),
     "developer/<int:application_id>/rotate-secret/": (Area.DEVELOPER, Level.EDIT, Level.EDIT),
     "developer/<int:application_id>/revoke/": (Area.DEVELOPER, Level.EDIT, Level.EDIT),
+    "developer/notifications/": (Area.DEVELOPER, Level.VIEW, Level.VIEW),
+    "developer/notifications/<str:notification_id>/send-again/": (
+        Area.DEVELOPER,
+        Level.EDIT,
+        Level.EDIT,
+    ),
+    "developer/notifications/destinations/<str:destination_id>/enable/": (
+        Area.DEVELOPER,
+        Level.EDIT,
+        Level.EDIT,
+    ),
+    "activity/": (Area.USERS, Level.EDIT, Level.EDIT),
+    "activity/export.csv": (Area.USERS, Level.EDIT, Level.EDIT),
     "users/": (Area.USERS, Level.VIEW, Level.VIEW),
     "users/invite/": (Area.USERS, Level.EDIT, Level.EDIT),
+    "users/two-step/": (Area.USERS, Level.EDIT, Level.EDIT),
     "users/<int:user_id>/": (Area.USERS, Level.EDIT, Level.EDIT),
     "users/<int:user_id>/remove/": (Area.USERS, Level.EDIT, Level.EDIT),
     "users/invitations/<int:invitation_id>/withdraw/": (Area.USERS, Level.EDIT, Level.EDIT),
 }
 # Routes that are no seller's page: open to anyone (signing in, an invitation's or a password
-# reset's link, signed document URLs, the token exchange) or the operator's admin.
+# reset's link, signed document URLs, the token exchange), the signed-in user's own security
+# settings, or the operator's admin.
 NOT_SELLER_PAGES = {
     "",
     "favicon.ico",
     "login/",
+    "login/code/",
+    "account/security/",
+    "account/security/two-step/",
+    "account/security/two-step/off/",
+    "account/security/recovery-codes/",
+    "account/security/sessions/<int:session_id>/sign-out/",
+    "account/security/sessions/sign-out-others/",
     "logout/",
     "language/",
     "invitation/<str:token>/",
@@ -83,6 +105,8 @@ NOT_SELLER_PAGES = {
     "orders/v0/openapi.json",
     "reports/2021-06-30/",
     "reports/2021-06-30/openapi.json",
+    "notifications/v1/",
+    "notifications/v1/openapi.json",
 }
 # Each operation of the Selling Partner API sections: the area and level its application's
 # creator needs. (The marketplace's own API takes the operator's token, not a seller's.)
@@ -103,6 +127,14 @@ OPERATIONS: dict[str, tuple[Area, Level]] = {
     "getReport": (Area.ORDERS, Level.VIEW),
     "cancelReport": (Area.ORDERS, Level.VIEW),
     "getReportDocument": (Area.ORDERS, Level.VIEW),
+    "getDestinations": (Area.DEVELOPER, Level.VIEW),
+    "createDestination": (Area.DEVELOPER, Level.EDIT),
+    "getDestination": (Area.DEVELOPER, Level.VIEW),
+    "deleteDestination": (Area.DEVELOPER, Level.EDIT),
+    "getSubscription": (Area.DEVELOPER, Level.VIEW),
+    "createSubscription": (Area.DEVELOPER, Level.EDIT),
+    "getSubscriptionById": (Area.DEVELOPER, Level.VIEW),
+    "deleteSubscriptionById": (Area.DEVELOPER, Level.EDIT),
 }
 API_PARAMETER = re.compile(r"\{(?P<name>\w+)\}")
 

@@ -14,7 +14,7 @@ from itertools import islice
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.models import AccountEvent, Seller, User
 from sellerdesk.feeds.models import Feed
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.reports.models import Report
@@ -23,9 +23,10 @@ from sellerdesk.reports.models import Report
 class Stream:
     """The kinds of row the list merges, in their order within one instant (descending)."""
 
-    EVENT = 2
-    FEED = 1
-    REPORT = 0
+    EVENT = 3
+    FEED = 2
+    REPORT = 1
+    ACCOUNT = 0
 
 
 class ActivityKind:
@@ -36,6 +37,7 @@ class ActivityKind:
     BUYER_REQUEST = "buyer_request"
     FILE = "file"
     REPORT = "report"
+    USERS = "users"
 
     choices = (
         (CANCELLATION, _("Cancellations")),
@@ -45,6 +47,7 @@ class ActivityKind:
         (BUYER_REQUEST, _("Buyers' cancellation requests")),
         (FILE, _("Files and feeds")),
         (REPORT, _("Reports")),
+        (USERS, _("Users and permissions")),
     )
 
 
@@ -79,7 +82,7 @@ class Activity:
     actor: User | None
     # Where the change came from, by name: the page, a file, the API, the buyer...
     source: str
-    row: OrderEvent | Feed | Report
+    row: OrderEvent | Feed | Report | AccountEvent
 
     @property
     def at(self) -> datetime.datetime:
@@ -87,7 +90,11 @@ class Activity:
 
     @property
     def who(self) -> str:
-        """The user who acted, or, where no user did, where the change came from."""
+        """The developer application or the user who acted, or, where neither did, where the
+        change came from."""
+        application = getattr(self.row, "application", None)
+        if application is not None:
+            return str(application.name)
         if self.actor is None:
             return self.source
         return self.actor.get_full_name() or self.actor.get_username()
@@ -121,6 +128,10 @@ def seller_activity_all(
         streams.append(_chunked(_feeds(seller, filters), Stream.FEED, after, chunk, _feed))
     if filters.kind in (None, ActivityKind.REPORT):
         streams.append(_chunked(_reports(seller, filters), Stream.REPORT, after, chunk, _report))
+    if filters.kind in (None, ActivityKind.USERS):
+        streams.append(
+            _chunked(_account_events(seller, filters), Stream.ACCOUNT, after, chunk, _account)
+        )
     return heapq.merge(*streams, key=lambda row: row.position, reverse=True)
 
 
@@ -129,14 +140,14 @@ def _events(seller: Seller, filters: ActivityFilter) -> QuerySet[OrderEvent]:
     rows = OrderEvent.objects.filter(seller=seller, kind__in=kinds)
     if filters.user is not None:
         rows = rows.filter(actor=filters.user)
-    return _within(rows, filters).select_related("actor", "order", "feed")
+    return _within(rows, filters).select_related("actor", "order", "feed", "application")
 
 
 def _feeds(seller: Seller, filters: ActivityFilter) -> QuerySet[Feed]:
     rows = Feed.objects.filter(seller=seller)
     if filters.user is not None:
         rows = rows.filter(created_by=filters.user)
-    return _within(rows, filters).select_related("created_by")
+    return _within(rows, filters).select_related("created_by", "application")
 
 
 def _reports(seller: Seller, filters: ActivityFilter) -> QuerySet[Report]:
@@ -144,6 +155,13 @@ def _reports(seller: Seller, filters: ActivityFilter) -> QuerySet[Report]:
     if filters.user is not None:
         rows = rows.filter(created_by=filters.user)
     return _within(rows, filters).select_related("created_by")
+
+
+def _account_events(seller: Seller, filters: ActivityFilter) -> QuerySet[AccountEvent]:
+    rows = AccountEvent.objects.filter(seller=seller)
+    if filters.user is not None:
+        rows = rows.filter(actor=filters.user)
+    return _within(rows, filters).select_related("actor", "user", "invitation")
 
 
 def _within[M: Model](rows: QuerySet[M], filters: ActivityFilter) -> QuerySet[M]:
@@ -212,4 +230,14 @@ def _report(report: Report) -> Activity:
         actor=report.created_by,
         source=str(_("Reports page") if report.created_by_id else _("Reports API")),
         row=report,
+    )
+
+
+def _account(event: AccountEvent) -> Activity:
+    return Activity(
+        position=Position(event.created_at, Stream.ACCOUNT, event.pk),
+        kind=ActivityKind.USERS,
+        actor=event.actor,
+        source=str(_("User permissions")),
+        row=event,
     )

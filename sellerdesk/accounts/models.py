@@ -141,7 +141,53 @@ class Invitation(models.Model):
         return f"{self.email} ({self.seller_id})"
 
 
+class AccountEvent(models.Model):
+    """A change to who may do what for a seller, and who made it: an invitation sent, withdrawn
+    or accepted, a user's permissions set, a user removed, two-step sign-in required or not.
+    Append-only; the Activity page lists them with the order events."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", _("User invited")
+        INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        PERMISSIONS_SET = "permissions_set", _("Permissions changed")
+        USER_REMOVED = "user_removed", _("User removed")
+        TWO_STEP_REQUIRED = "two_step_required", _("Two-step sign-in required")
+        TWO_STEP_OPTIONAL = "two_step_optional", _("Two-step sign-in no longer required")
+
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # Who made the change (the invited user, for an accepted invitation).
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Whose permissions changed, once there is a user.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The levels before and after, the email invited.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["seller", "-created_at", "-id"], name="account_event_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 # Defined beside the areas and levels it stores; imported here so that Django finds the model.
 from sellerdesk.accounts.permissions import Permission  # noqa: E402
 
-__all__ = ["AccessToken", "DeveloperApplication", "Invitation", "Permission", "Seller", "User"]
+__all__ = [
+    "AccessToken",
+    "AccountEvent",
+    "DeveloperApplication",
+    "Invitation",
+    "Permission",
+    "Seller",
+    "User",
+]

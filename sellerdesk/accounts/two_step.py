@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from sellerdesk.accounts.models import Seller, User
+from sellerdesk.accounts.models import User
 from sellerdesk.core.errors import ErrorCode, InvalidInput, NothingToDo
 
 RECOVERY_CODE_COUNT = 10
@@ -28,11 +28,11 @@ def wrong_code_message() -> str:
 
 
 def two_step_required(user: User) -> bool:
-    """The user must sign in with two steps: the seller requires it of its users. (Which of
-    them, by their permissions, is decided here too when permissions come.)"""
-    if user.seller_id is None:
-        return False
-    return Seller.objects.filter(pk=user.seller_id, two_step_required=True).exists()
+    """The user must sign in with two steps: the seller requires it of every one of its users
+    (set by its administrators on User permissions). Read from the user's seller, which the
+    page reads next anyway."""
+    seller = user.seller
+    return seller is not None and seller.two_step_required
 
 
 def two_step_enabled(user: User) -> bool:

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sellerdesk.accounts.models import Invitation, Seller, User
+from sellerdesk.accounts.models import AccountEvent, Invitation, Seller, User
 from sellerdesk.accounts.permissions import (
     Area,
     Level,
@@ -33,6 +33,7 @@ from sellerdesk.accounts.permissions import (
     user_levels,
 )
 from sellerdesk.accounts.selectors import seller_user_get
+from sellerdesk.accounts.sessions import user_sessions_end
 from sellerdesk.core.errors import ApplicationError, ErrorCode, InvalidInput, NotFound
 from sellerdesk.notifications.rendering import invitation_message
 from sellerdesk.notifications.services import seller_email_queue
@@ -82,6 +83,13 @@ def invitation_create(
             nonce=secrets.token_hex(16),
             invited_by=actor,
         )
+        _record(
+            seller,
+            AccountEvent.Kind.INVITED,
+            actor=actor,
+            invitation=invitation,
+            data={"email": email, "levels": levels},
+        )
         subject, bodies = invitation_message(
             invitation=invitation, link=link(invitation_token(invitation))
         )
@@ -109,6 +117,13 @@ def invitation_revoke(*, seller: Seller, actor: User, invitation_id: int) -> Inv
             raise NotFound(_("Invitation not found."), code=ErrorCode.INVITATION_INVALID)
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        _record(
+            seller,
+            AccountEvent.Kind.INVITATION_WITHDRAWN,
+            actor=actor,
+            invitation=invitation,
+            data={"email": invitation.email},
+        )
     return invitation
 
 
@@ -141,6 +156,14 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        _record(
+            invitation.seller,
+            AccountEvent.Kind.INVITATION_ACCEPTED,
+            actor=user,
+            user=user,
+            invitation=invitation,
+            data={"email": invitation.email, "levels": invitation.levels},
+        )
     return user
 
 
@@ -162,6 +185,13 @@ def user_permissions_set(*, seller: Seller, actor: User, user_id: int, levels: L
         if levels[Area.USERS] < Level.EDIT:
             _check_keeps_an_administrator(seller=seller, user=user)
         user_levels_set(user=user, levels=levels)
+        _record(
+            seller,
+            AccountEvent.Kind.PERMISSIONS_SET,
+            actor=actor,
+            user=user,
+            data={"before": {area: int(level) for area, level in current.items()}, "after": levels},
+        )
     return user
 
 
@@ -175,7 +205,28 @@ def user_remove(*, seller: Seller, actor: User, user_id: int) -> User:
         _check_keeps_an_administrator(seller=seller, user=user)
         user.is_active = False
         user.save(update_fields=["is_active"])
+        user_sessions_end(user)
+        _record(seller, AccountEvent.Kind.USER_REMOVED, actor=actor, user=user)
     return user
+
+
+def seller_two_step_require(*, seller: Seller, actor: User, required: bool) -> Seller:
+    """Require two-step sign-in of every user of the seller, or no longer. Users without it
+    set it up at their next page."""
+    with transaction.atomic():
+        _lock_seller(seller)
+        permission_check(user=actor, area=Area.USERS, level=Level.EDIT)
+        seller.refresh_from_db(fields=["two_step_required"])
+        if seller.two_step_required != required:
+            seller.two_step_required = required
+            seller.save(update_fields=["two_step_required"])
+            kind = (
+                AccountEvent.Kind.TWO_STEP_REQUIRED
+                if required
+                else AccountEvent.Kind.TWO_STEP_OPTIONAL
+            )
+            _record(seller, kind, actor=actor)
+    return seller
 
 
 # Reads
@@ -220,6 +271,20 @@ def is_last_administrator(*, seller: Seller, user: User) -> bool:
 
 
 # Checks
+
+
+def _record(
+    seller: Seller,
+    kind: str,
+    *,
+    actor: User,
+    user: User | None = None,
+    invitation: Invitation | None = None,
+    data: dict[str, object] | None = None,
+) -> None:
+    AccountEvent.objects.create(
+        seller=seller, kind=kind, actor=actor, user=user, invitation=invitation, data=data or {}
+    )
 
 
 def _lock_seller(seller: Seller) -> None:

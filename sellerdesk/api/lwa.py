@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from ninja.security import APIKeyHeader
 
+from sellerdesk.accounts.acting import acting_application_set
 from sellerdesk.accounts.credentials import (
     InvalidClient,
     InvalidGrant,
@@ -102,4 +103,5 @@ class SellingPartnerAccessToken(APIKeyHeader):
         if application is None:
             return None
         request.developer_application = application  # type: ignore[attr-defined]
+        acting_application_set(application.pk)
         return application.seller

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.acting import acting_application_id
 from sellerdesk.accounts.models import User
 from sellerdesk.cancellations.stock import restock_change
 from sellerdesk.catalog.services import listings_stock_change
@@ -85,6 +86,7 @@ class UnitCancellations:
         event = OrderEvent(
             order=order,
             seller_id=order.seller_id,
+            application_id=acting_application_id(),
             kind=OrderEvent.Kind.CANCELLED,
             source=source,
             feed=feed,

@@ -97,6 +97,14 @@ class Feed(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The developer application that sent it through the Feeds API.
+    application = models.ForeignKey(
+        "accounts.DeveloperApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     processing_start_time = models.DateTimeField(null=True, blank=True)
     processing_end_time = models.DateTimeField(null=True, blank=True)

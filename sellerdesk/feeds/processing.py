@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, cast
 from django.db import transaction
 from django.utils import timezone, translation
 
+from sellerdesk.accounts.acting import acting_application
 from sellerdesk.accounts.permissions import PermissionRefused
 from sellerdesk.core.claims import MAX_RUNS, orphans_requeue
 from sellerdesk.feeds.batches import (
@@ -229,7 +230,10 @@ def _pass(*, feed: Feed, kind: FeedKind[Any]) -> Generator[None, None, list[int]
                 continue
             yield  # until the feed's turn
             feed_turn_take(feed_pk=feed.pk)
-            claim = batch_apply(feed=feed, kind=kind, number=number, records=batch, follows=follows)
+            with acting_application(feed.application_id):
+                claim = batch_apply(
+                    feed=feed, kind=kind, number=number, records=batch, follows=follows
+                )
             if claim in {Claim.APPLIED, Claim.DONE}:
                 done.add(number)
             elif claim is Claim.HELD:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.acting import acting_application_id
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.accounts.permissions import Area, Level, permission_check
 from sellerdesk.accounts.selectors import seller_marketplaces
@@ -129,6 +130,7 @@ def feed_create(
             dry_run=dry_run,
             options=options or {},
             created_by=created_by,
+            application_id=acting_application_id(),
         )
         from sellerdesk.feeds.tasks import process_feed
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.acting import acting_application_id
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.core.batches import Accepted, Outcome, requests_judge
 from sellerdesk.core.errors import ErrorCode, InvalidTransition
@@ -51,6 +52,7 @@ def orders_acknowledge(
             event = OrderEvent(
                 order=order,
                 seller_id=order.seller_id,
+                application_id=acting_application_id(),
                 kind=OrderEvent.Kind.ACKNOWLEDGED,
                 source=OrderEvent.Source.FEED,
                 feed=feed,

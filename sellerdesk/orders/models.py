@@ -169,6 +169,14 @@ class OrderEvent(models.Model):
     reason = models.CharField(max_length=40, blank=True)
     memo = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The developer application that made the change (through the API or a feed it sent).
+    application = models.ForeignKey(
+        "accounts.DeveloperApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The file or feed whose message made the change: the timeline names its kind.
     feed = models.ForeignKey(
         "feeds.Feed", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

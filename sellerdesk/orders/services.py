@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.acting import acting_application_id
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.catalog.models import InventoryLedgerEntry, Listing
 from sellerdesk.catalog.services import listing_change_quantity, listings_lock
@@ -52,6 +53,7 @@ def order_event_record(
     return OrderEvent.objects.create(
         order=order,
         seller_id=order.seller_id,
+        application_id=acting_application_id(),
         kind=kind,
         source=source,
         actor=actor,

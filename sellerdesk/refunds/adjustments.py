@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sellerdesk.accounts.acting import acting_application_id
 from sellerdesk.accounts.models import Seller, User
 from sellerdesk.cancellations.services import memo_clean
 from sellerdesk.cancellations.units import UnitCancellations
@@ -379,6 +380,7 @@ def _apply(
     event = OrderEvent(
         order=order,
         seller_id=order.seller_id,
+        application_id=acting_application_id(),
         kind=OrderEvent.Kind.REFUNDED,
         source=source,
         feed=feed,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sellerdesk.accounts.activity import Activity, seller_activity, seller_activity_all
+from sellerdesk.accounts.models import AccountEvent
 from sellerdesk.accounts.permissions import Area, Level, permission_required
 from sellerdesk.cancellations.reasons import reason_name
 from sellerdesk.feeds.models import Feed
@@ -122,6 +123,14 @@ def _line(activity: Activity) -> Line:
             url=reverse("feeds:detail", args=[row.feed_id]),
             reason="",
         )
+    if isinstance(row, AccountEvent):
+        return Line(
+            activity=activity,
+            what=row.get_kind_display(),
+            subject=_account_subject(row),
+            url=reverse("users:list"),
+            reason="",
+        )
     return Line(
         activity=activity,
         what=_("%(kind)s requested") % {"kind": row.get_report_type_display()},
@@ -137,3 +146,10 @@ def _event_reason(event: OrderEvent) -> str:
     if event.kind == OrderEvent.Kind.REFUNDED:
         return adjustment_reason_name(event.reason)
     return reason_name(event.reason)
+
+
+def _account_subject(event: AccountEvent) -> str:
+    """Whose permissions changed: the user, or the address invited."""
+    if event.user is not None:
+        return event.user.get_username()
+    return str(event.data.get("email", ""))

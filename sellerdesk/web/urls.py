@@ -77,6 +77,7 @@ account_patterns = [
 users_patterns = [
     path("", user_views.users, name="list"),
     path("invite/", user_views.invite, name="invite"),
+    path("two-step/", user_views.two_step, name="two_step"),
     path("<int:user_id>/", user_views.edit, name="edit"),
     path("<int:user_id>/remove/", user_views.remove, name="remove"),
     path(

@@ -16,6 +16,7 @@ from sellerdesk.accounts.users import (
     invitation_create,
     invitation_from_token,
     invitation_revoke,
+    seller_two_step_require,
     user_permissions_set,
     user_remove,
 )
@@ -41,6 +42,21 @@ def users(request: HttpRequest) -> HttpResponse:
             "invitations": invitations_open(seller=seller),
         },
     )
+
+
+@permission_required(Area.USERS, Level.EDIT)
+@require_http_methods(["POST"])
+def two_step(request: HttpRequest) -> HttpResponse:
+    """Require two-step sign-in of every user of the seller, or no longer."""
+    required = request.POST.get("required") == "1"
+    seller_two_step_require(
+        seller=current_seller(request), actor=_actor(request), required=required
+    )
+    if required:
+        messages.success(request, _("Every user must now sign in with two steps."))
+    else:
+        messages.success(request, _("Two-step sign-in is no longer required."))
+    return redirect("users:list")
 
 
 @permission_required(Area.USERS, Level.EDIT)

@@ -3,21 +3,28 @@
 import csv
 import datetime
 import io
+import json
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from sellerdesk.accounts.acting import acting_application
 from sellerdesk.accounts.activity import ActivityFilter, seller_activity, seller_activity_all
+from sellerdesk.accounts.models import AccountEvent
+from sellerdesk.accounts.permissions import Area
 from sellerdesk.cancellations.buyer import order_buyer_cancel_request
 from sellerdesk.cancellations.services import order_cancel
 from sellerdesk.feeds.models import Feed, FeedType
+from sellerdesk.feeds.processing import feed_process
 from sellerdesk.feeds.services import feed_submit
 from sellerdesk.orders.models import OrderEvent
 from sellerdesk.reports.models import ReportType
 from sellerdesk.reports.services import report_create
 from sellerdesk.web import activity_views
+from tests.api.conftest import CANCELLATION_FILE, access_token, register
 from tests.factories import make_order, make_seller, make_user, ship_item
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +222,116 @@ def test_dates_at_the_ends_of_the_calendar_bound_nothing(seller, staff, client):
 
     assert response.status_code == 200
     assert [kind for kind, _text in rows(response.content.decode())] == ["cancellation"]
+
+
+def test_who_changed_whose_permissions_is_listed_and_filtered(seller, staff, client):
+    # Given Anna invites an address, changes Bo's permissions and removes him, through the pages
+    client.post(
+        "/users/invite/",
+        {"email": "kalle@example.se", "language": "sv", **{area: "1" for area in Area.values}},
+    )
+    levels = {area: "2" for area in Area.values} | {Area.CANCELLATIONS: "0"}
+    client.post(f"/users/{staff['bo'].pk}/", levels)
+    client.post(f"/users/{staff['bo'].pk}/remove/")
+
+    # When she lists what was done to users and permissions
+    response = client.get("/activity/?kind=users")
+
+    # Then each change is there, newest first, by her, naming whose permissions changed
+    listed = rows(response.content.decode())
+    assert [kind for kind, _text in listed] == ["users"] * 3
+    texts = [text for _kind, text in listed]
+    assert "User removed" in texts[0] and " bo " in texts[0]
+    assert "Permissions changed" in texts[1] and " bo " in texts[1]
+    assert "User invited" in texts[2] and "kalle@example.se" in texts[2]
+    assert all(text.split()[2] == "anna" for text in texts)
+    event = AccountEvent.objects.get(kind=AccountEvent.Kind.PERMISSIONS_SET)
+    assert event.data["before"][Area.CANCELLATIONS] == 2
+    assert event.data["after"][Area.CANCELLATIONS] == 0
+
+    # When she then requires two-step sign-in of every user
+    client.post("/users/two-step/", {"required": "1"})
+
+    # Then the seller requires it, and that is the newest change, hers
+    seller.refresh_from_db()
+    assert seller.two_step_required
+    newest = _whole(seller)[0]
+    assert (newest.kind, newest.actor, newest.row.kind) == (
+        "users",
+        staff["anna"],
+        AccountEvent.Kind.TWO_STEP_REQUIRED,
+    )
+
+
+def test_requiring_two_steps_needs_a_token_from_the_page_and_changes_nothing_without(seller, staff):
+    # Given an administrator whose request comes from another site (no CSRF token)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff["anna"])
+
+    # When it asks to require two-step sign-in
+    response = client.post("/users/two-step/", {"required": "1"})
+
+    # Then it is refused and nothing changed
+    assert response.status_code == 403
+    seller.refresh_from_db()
+    assert not seller.two_step_required
+    assert not AccountEvent.objects.exists()
+
+
+def test_a_change_through_the_api_names_its_developer_application(seller, staff, client):
+    # Given an application registered by Bo that cancels an order through the Orders API
+    order = make_order(seller)
+    credentials = register(seller, name="Lagersystemet", created_by=staff["bo"])
+    api = Client(headers={"x-amz-access-token": access_token(credentials)})
+    response = api.put(
+        f"/orders/v0/orders/{order.amazon_order_id}/cancellation",
+        json.dumps({"cancelReasonCode": "NO_INVENTORY"}),
+        "application/json",
+    )
+    assert response.status_code == 200
+    # And a later request of the same thread, from a person, names no application
+    cancel(make_order(seller), staff["anna"])
+
+    # When Anna opens Activity
+    listed = rows(client.get("/activity/").content.decode())
+
+    # Then the API's cancellation is the application's, and hers is hers
+    assert [text.split()[2] for _kind, text in listed] == ["anna", "Lagersystemet"]
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.CANCELLED)
+    assert event.application_id == credentials.application.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_an_application_sent_names_it_on_its_changes(seller, staff, client):
+    # Given a cancellation file sent through the Feeds API by Bo's application
+    order = make_order(seller)
+    credentials = register(seller, name="Lagersystemet", created_by=staff["bo"])
+    content = f"{CANCELLATION_FILE}{order.amazon_order_id}\tNoInventory\t\n"
+    with (
+        acting_application(credentials.application.pk),
+        mock.patch("sellerdesk.feeds.services.enqueue_on_commit"),
+    ):
+        feed = feed_submit(
+            seller=seller,
+            feed_type=FeedType.ORDER_CANCELLATION_FILE,
+            chunks=[content.encode()],
+            content_type="text/tab-separated-values",
+            filename="cancel.txt",
+            source=Feed.Source.API,
+            created_by=staff["bo"],
+        )
+
+    # When a worker applies it, outside any request
+    feed_process(feed_pk=feed.pk)
+
+    # Then the feed and the cancellation it made are the application's
+    feed.refresh_from_db()
+    assert (feed.processing_status, feed.fatal_description) == (Feed.Status.DONE, "")
+    assert feed.application_id == credentials.application.pk
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.CANCELLED)
+    assert event.application_id == credentials.application.pk
+    listed = rows(client.get("/activity/").content.decode())
+    assert [(kind, text.split()[2]) for kind, text in listed] == [
+        ("cancellation", "Lagersystemet"),
+        ("file", "Lagersystemet"),
+    ]

@@ -96,6 +96,9 @@ def test_pages_of_many_listings_cost_the_same_few_queries(
     for listing in listings[:3]:
         cancel(make_order(seller, (listing, 1)))
 
+    # (The first request of a session records it among the user's signed-in sessions.)
+    english_client.get("/inventory/")
+
     # Session, user and seller, the user's permissions, the stock counts, the NoInventory SKUs
     # and their latest orders, the page's count and its rows.
     with django_assert_num_queries(9):
