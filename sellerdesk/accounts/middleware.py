@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -58,9 +59,16 @@ class TwoStepSetupMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and request.path_info not in {reverse(name) for name in self.ALLOWED}
             and two_step_setup_required(user)
+            and request.path_info not in _allowed_paths(self.ALLOWED)
         ):
             messages.info(request, _("Your seller requires two-step sign-in: set it up first."))
             return redirect("account:two_step_setup")
         return self.get_response(request)
+
+
+@functools.cache
+def _allowed_paths(names: tuple[str, ...]) -> frozenset[str]:
+    """The paths of the named routes, resolved once: the URL configuration does not change
+    while the process runs."""
+    return frozenset(reverse(name) for name in names)
